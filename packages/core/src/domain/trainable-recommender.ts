@@ -1,0 +1,42 @@
+import type { Corpus } from './corpus';
+import type { Recommender } from './recommender';
+import type { Split } from './split';
+import type { EventBus } from '../events/event-bus';
+import type { Rng } from '../random/rng';
+
+/** Metric name → value, e.g. `{ 'ndcg@10': 0.071, 'hr@10': 0.11 }`. */
+export type MetricValues = Readonly<Record<string, number>>;
+
+/** What a trainable model receives in `fit`. */
+export interface TrainContext {
+  readonly corpus: Corpus;
+  readonly split: Split;
+  readonly rng: Rng;
+  readonly events: EventBus;
+  readonly signal?: AbortSignal;
+  /** Where to write checkpoints (each epoch, atomically); undefined → no checkpoints. */
+  readonly checkpointDir?: string;
+  /** Continue from the checkpoint in `checkpointDir` if there is one. */
+  readonly resume?: boolean;
+  /** Scores the model on the validation cases (the evaluator, bound to `split.valid`). */
+  validate(model: Recommender): Promise<MetricValues>;
+}
+
+export interface TrainReport {
+  readonly epochs: number;
+  readonly bestEpoch: number;
+  readonly bestValid: MetricValues;
+  readonly seconds: number;
+  /** Training sequences (or samples) per second, averaged over epochs. */
+  readonly throughput?: number;
+  readonly resumedFromEpoch?: number;
+  readonly history: readonly { epoch: number; loss: number; valid?: MetricValues; seconds: number }[];
+}
+
+/** A model that trains itself on a split and then ranks (a `Recommender` after `fit`). */
+export interface TrainableRecommender extends Recommender {
+  fit(ctx: TrainContext): Promise<TrainReport>;
+  /** Number of trainable scalars. */
+  parameterCount(): number;
+  dispose(): void;
+}
