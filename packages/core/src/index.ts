@@ -11,3 +11,5 @@ export * from './plugin/plugin-registry';
 export * from './config/format-zod-error';
 export * from './random/rng';
 export * from './events/event-bus';
+export * from './optim/adamw';
+export * from './optim/warmup-schedule';
