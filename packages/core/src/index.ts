@@ -13,3 +13,6 @@ export * from './random/rng';
 export * from './events/event-bus';
 export * from './optim/adamw';
 export * from './optim/warmup-schedule';
+export * from './checkpoint/checkpoint';
+export * from './checkpoint/safetensors';
+export * from './checkpoint/half-float';
