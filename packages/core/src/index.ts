@@ -16,3 +16,6 @@ export * from './optim/warmup-schedule';
 export * from './checkpoint/checkpoint';
 export * from './checkpoint/safetensors';
 export * from './checkpoint/half-float';
+export * from './run/run-directory';
+export * from './run/run-lock';
+export * from './run/interrupt-handler';
