@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RecError } from '../errors/rec-error';
 import { Rng } from '../random/rng';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, STATE_FILE, TENSORS_FILE } from './checkpoint';
-import { readSafetensors, writeSafetensors } from './safetensors';
+import { inspectSafetensors, readSafetensors, writeSafetensors } from './safetensors';
 
 let root: string;
 beforeEach(() => {
@@ -96,6 +96,9 @@ describe('checkpoints', () => {
     expect(tensors.f.shape).toEqual([]);
     expect(tensors.f.dataSync()[0]).toBe(0.75);
     tf.dispose(Object.values(tensors));
+    const header = await inspectSafetensors(file);
+    expect([...header.entries.keys()]).toEqual(['h', 'b', 'f']);
+    expect(header.entries.get('h')).toMatchObject({ dtype: 'F16', shape: [2, 2] });
     const only = await readSafetensors(file, { names: ['b'] });
     expect(Object.keys(only.tensors)).toEqual(['b']);
     tf.dispose(Object.values(only.tensors));

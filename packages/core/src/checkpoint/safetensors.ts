@@ -192,3 +192,19 @@ export async function readSafetensors(file: string, options: { names?: readonly 
     await fh.close();
   }
 }
+
+/** Reads and validates only the header: tensor names, dtypes, shapes (e.g. to plan a sharded load). */
+export async function inspectSafetensors(file: string): Promise<SafetensorsHeader> {
+  checkHost();
+  let fh: FileHandle;
+  try {
+    fh = await open(file, 'r');
+  } catch (e) {
+    throw new RecError('E_CHECKPOINT', `Cannot open safetensors file ${file}: ${(e as Error).message}`, { cause: e, hint: 'Check the path.' });
+  }
+  try {
+    return await readSafetensorsHeader(file, fh);
+  } finally {
+    await fh.close();
+  }
+}

@@ -27,7 +27,7 @@ describe('AdamW', () => {
     // m̂ = −0.055/0.19, v̂ = 0.00124975/0.001999 → θ = 0.89 − 0.1·(m̂/√v̂ + 0.1·0.89) ≈ 0.9177104.
     tf.tidy(() => opt.applyGradients({ [theta.name]: tf.tensor([-1, 0]) }));
     expect(theta.dataSync()[0]).toBeCloseTo(0.9177104, 5);
-    expect(opt.step).toBe(2);
+    expect(opt.iterations).toBe(2);
     opt.dispose();
   });
 
@@ -101,8 +101,8 @@ describe('AdamW', () => {
     const second = new AdamW({ learningRate: schedule, weightDecay: 0.1 });
     second.setState(saved);
     tf.dispose([...Object.values(saved.m), ...Object.values(saved.v)]);
-    expect(second.step).toBe(3);
-    for (let i = 0; i < 3; i++) second.minimize(f(b), false, [b]);
+    expect(second.iterations).toBe(3);
+    for (let i = 0; i < 3; i++) second.step(f(b), [b]).dispose();
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
     full.dispose();
     second.dispose();

@@ -76,14 +76,17 @@ export class AdamW extends tf.Optimizer {
     this.excluded = toPredicate(options.noDecay);
   }
 
-  /** Number of updates applied so far. */
-  get step(): number {
-    return this.stepCount;
-  }
-
   /** Learning rate used by update number `step` (1-based; default: the next update). */
   learningRateAt(step = this.stepCount + 1): number {
     return typeof this.lr === 'number' ? this.lr : this.lr(step);
+  }
+
+  /**
+   * One training step: gradients of `loss` w.r.t. `varList` (default: all trainable variables),
+   * then the update. Returns the loss (caller disposes; read it with `await loss.data()` when needed).
+   */
+  step(loss: () => tf.Scalar, varList?: tf.Variable[]): tf.Scalar {
+    return this.minimize(loss, true, varList) as tf.Scalar;
   }
 
   /** Whether weight decay applies to the variable named `name`. */
