@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -133,13 +134,14 @@ describe('checkpoints', () => {
     expect(readdirSync(root)).toEqual(['ck']);
     // Crash after moving the old folder aside, before the new one was renamed in: only .prev exists.
     renameSync(dir, `${dir}.prev`);
-    writeFileSync(join(root, 'ck.tmp-999-0'), 'partial');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    writeFileSync(join(root, `ck.tmp-${dead}-0`), 'partial');
     expect(hasCheckpoint(dir)).toBe(true);
     const ck = await loadCheckpoint(dir);
     expect(ck.meta).toEqual({ epoch: 2 });
     tf.dispose(Object.values(ck.tensors));
     await saveCheckpoint(dir, { tensors: { x: a }, meta: { epoch: 3 } });
-    expect(existsSync(`${dir}.prev`)).toBe(false);
+    expect(readdirSync(root)).toEqual(['ck']); // .prev and the dead process's temp are gone
     const again = await loadCheckpoint(dir);
     expect(again.meta).toEqual({ epoch: 3 });
     expect(Array.from(again.tensors.x.dataSync())).toEqual([1, 2]);

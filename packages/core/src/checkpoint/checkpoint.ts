@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import writeFileAtomic from 'write-file-atomic';
 import { RecError } from '../errors/rec-error';
 import type { AdamWState } from '../optim/adamw';
 import type { RngState } from '../random/rng';
+import { isProcessAlive } from '../run/run-lock';
 import { readSafetensors, writeSafetensors } from './safetensors';
 
 /** JSON-compatible value for checkpoint metadata (epoch, best metric, config, …). */
@@ -87,6 +88,18 @@ export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promi
     throw new RecError('E_CHECKPOINT', `Could not write checkpoint ${dir}: ${(e as Error).message}`, { cause: e, hint: 'Check free disk space and write permission.' });
   }
   await rm(prev, { recursive: true, force: true });
+  await removeStaleTemps(dir);
+}
+
+/** Deletes `<dir>.tmp-<pid>-<n>` folders left by processes killed mid-save. */
+async function removeStaleTemps(dir: string): Promise<void> {
+  const prefix = `${basename(dir)}.tmp-`;
+  const names = await readdir(dirname(dir)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (pid !== process.pid && !isProcessAlive(pid)) await rm(join(dirname(dir), name), { recursive: true, force: true }).catch(() => undefined);
+  }
 }
 
 /** Whether `dir` (or its `.prev` fallback) holds a complete checkpoint. */
