@@ -19,3 +19,4 @@ export * from './checkpoint/half-float';
 export * from './run/run-directory';
 export * from './run/run-lock';
 export * from './run/interrupt-handler';
+export * from './checkpoint/training-state';
