@@ -106,6 +106,12 @@ export class AdamW extends tf.Optimizer {
     const bc1 = 1 - Math.pow(this.beta1, t);
     const sqrtBc2 = Math.sqrt(1 - Math.pow(this.beta2, t));
     const registered = tf.engine().registeredVariables;
+    // Check every name before touching any variable, so a bad call leaves the model unchanged.
+    const unknown = present.find(([name]) => registered[name] === undefined);
+    if (unknown) {
+      throw new RecError('E_INTERNAL', `AdamW: no variable named "${unknown[0]}" is registered`, { hint: 'Pass gradients keyed by tf.Variable names (as variableGrads returns them).' });
+    }
+    for (const [name] of present) this.checkSlotShape(name, registered[name]);
 
     // Global-norm clipping: one scale tensor for all gradients, computed on device.
     const scale = this.clipNorm === undefined ? undefined : tf.tidy(() => {
@@ -115,9 +121,6 @@ export class AdamW extends tf.Optimizer {
     try {
       for (const [name, grad] of present) {
         const variable = registered[name];
-        if (variable === undefined) {
-          throw new RecError('E_INTERNAL', `AdamW: no variable named "${name}" is registered`, { hint: 'Pass gradients keyed by tf.Variable names (as variableGrads returns them).' });
-        }
         const slot = this.slotFor(name, variable);
         const decayFactor = this.decays(name) ? 1 - lr * this.weightDecay : 1;
         tf.tidy(() => {
@@ -206,13 +209,17 @@ export class AdamW extends tf.Optimizer {
     };
   }
 
-  private slotFor(name: string, variable: tf.Variable): Slot {
-    let slot = this.slots.get(name);
+  private checkSlotShape(name: string, variable: tf.Variable): void {
+    const slot = this.slots.get(name);
     if (slot && !tf.util.arraysEqual(slot.m.shape, variable.shape)) {
       throw new RecError('E_SHAPE', `AdamW: variable "${name}" has shape [${variable.shape.join(', ')}] but its optimizer state has [${slot.m.shape.join(', ')}]`, {
         hint: 'The restored optimizer state belongs to a different model configuration; start without --resume or fix the config.',
       });
     }
+  }
+
+  private slotFor(name: string, variable: tf.Variable): Slot {
+    let slot = this.slots.get(name);
     if (!slot) {
       const trainable = false;
       slot = {
