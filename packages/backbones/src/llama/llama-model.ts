@@ -1,0 +1,307 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { RecError, Rng } from '@ed2/core';
+import { LlamaConfig, LlamaWeights } from './llama-config';
+import { LoraLinear } from '../lora/lora-linear';
+
+/** Per-layer key/value cache: k, v are [batch, nKvHeads, cachedLen, headDim]. */
+export interface KvCache {
+  layers: { k: tf.Tensor4D; v: tf.Tensor4D }[];
+  length: number;
+}
+
+/** Hook giving the rows of the added (index) tokens, evaluated inside the caller's gradient tape. */
+export type EmbeddingProvider = () => tf.Tensor2D;
+
+interface Block {
+  attnNorm: tf.Tensor1D;
+  ffnNorm: tf.Tensor1D;
+  q: LoraLinear; k: LoraLinear; v: LoraLinear; o: LoraLinear;
+  gate: LoraLinear; up: LoraLinear; down: LoraLinear;
+}
+
+export interface ForwardOptions {
+  /** Cache to extend (incremental decoding); updated in place, old tensors disposed. */
+  cache?: KvCache;
+  /** [batch, cachedLen + seq] 1 = attend, 0 = padding. */
+  attentionMask?: tf.Tensor2D;
+  /** Training mode: LoRA dropout active. */
+  training?: boolean;
+}
+
+/**
+ * LLaMA decoder in plain tfjs ops: RMSNorm, RoPE (internally the 'half' pairing; interleaved checkpoints get
+ * their q/k rows permuted at load, which leaves q·k unchanged), grouped-query attention without repeating kv
+ * (query heads grouped per kv head), SwiGLU, tied or untied head. Linear weights are stored as [in, out].
+ */
+export class LlamaModel {
+  readonly config: LlamaConfig;
+  readonly headDim: number;
+  private readonly embed: tf.Tensor2D; // [vocab, dim]
+  private readonly headT: tf.Tensor2D | undefined; // [dim, vocab] when untied
+  private readonly finalNorm: tf.Tensor1D;
+  readonly blocks: Block[];
+  private readonly cos: tf.Tensor2D; // [maxSeq, headDim/2]
+  private readonly sin: tf.Tensor2D;
+  private readonly maskCache = new Map<string, tf.Tensor2D>();
+  /** Trainable rows of added tokens: embedding [nNew, dim] and head [nNew, dim]. */
+  newEmbed: tf.Variable<tf.Rank.R2> | undefined;
+  newHead: tf.Variable<tf.Rank.R2> | undefined;
+  embeddingProvider: EmbeddingProvider | undefined;
+
+  constructor(config: LlamaConfig, weights?: LlamaWeights, rng: Rng = new Rng(0)) {
+    this.config = LlamaConfig.parse(config);
+    const c = this.config;
+    this.headDim = c.dim / c.nHeads;
+    const kvDim = c.nKvHeads * this.headDim;
+    const get = (name: string, shape: number[]): tf.Tensor => {
+      if (!weights) {
+        const std = shape.length === 1 ? 0 : 0.02;
+        return shape.length === 1 ? tf.ones(shape) : tf.randomNormal(shape, 0, std, 'float32', rng.tfSeed());
+      }
+      const t = weights.tensors.get(name);
+      if (!t) {
+        throw new RecError('E_DATA_MISSING', `LLaMA weight '${name}' is missing (expected shape [${shape}])`, {
+          hint: 'check that the checkpoint matches the config (layers, tied embeddings)',
+        });
+      }
+      if (t.shape.length !== shape.length || t.shape.some((s, i) => s !== shape[i])) {
+        throw new RecError('E_SHAPE', `LLaMA weight '${name}' has shape [${t.shape}], expected [${shape}]`, {
+          hint: 'the config (dim, heads, kv heads, hidden, vocab) does not match the checkpoint',
+        });
+      }
+      return tf.tensor(t.data, t.shape, 'float32');
+    };
+    // [out, in] → [in, out]; optionally permute output rows (interleaved → half RoPE pairing per head).
+    const linear = (name: string, out: number, inp: number, ropePerm = false): LoraLinear => {
+      const w = get(name, [out, inp]);
+      const wt = tf.tidy(() => {
+        let m = w as tf.Tensor2D;
+        if (ropePerm && c.ropeStyle === 'interleaved') m = tf.gather(m, this.ropePermutation(out / this.headDim));
+        return tf.transpose(m);
+      });
+      w.dispose();
+      return new LoraLinear(wt as tf.Tensor2D);
+    };
+    this.embed = get('model.embed_tokens.weight', [c.vocabSize, c.dim]) as tf.Tensor2D;
+    this.blocks = [];
+    for (let i = 0; i < c.nLayers; i++) {
+      const p = `model.layers.${i}.`;
+      this.blocks.push({
+        attnNorm: get(`${p}input_layernorm.weight`, [c.dim]) as tf.Tensor1D,
+        ffnNorm: get(`${p}post_attention_layernorm.weight`, [c.dim]) as tf.Tensor1D,
+        q: linear(`${p}self_attn.q_proj.weight`, c.dim, c.dim, true),
+        k: linear(`${p}self_attn.k_proj.weight`, kvDim, c.dim, true),
+        v: linear(`${p}self_attn.v_proj.weight`, kvDim, c.dim),
+        o: linear(`${p}self_attn.o_proj.weight`, c.dim, c.dim),
+        gate: linear(`${p}mlp.gate_proj.weight`, c.hiddenDim, c.dim),
+        up: linear(`${p}mlp.up_proj.weight`, c.hiddenDim, c.dim),
+        down: linear(`${p}mlp.down_proj.weight`, c.dim, c.hiddenDim),
+      });
+    }
+    this.finalNorm = get('model.norm.weight', [c.dim]) as tf.Tensor1D;
+    if (!c.tiedEmbeddings) {
+      const h = get('lm_head.weight', [c.vocabSize, c.dim]);
+      this.headT = tf.transpose(h) as tf.Tensor2D;
+      h.dispose();
+    }
+    const half = this.headDim / 2;
+    const [cos, sin] = tf.tidy(() => {
+      const inv = tf.tensor1d(Array.from({ length: half }, (_, i) => 1 / Math.pow(c.ropeTheta, (2 * i) / this.headDim)));
+      const ang = tf.outerProduct(tf.range(0, c.maxSeqLen, 1, 'float32'), inv);
+      return [tf.cos(ang), tf.sin(ang)] as tf.Tensor2D[];
+    });
+    this.cos = cos;
+    this.sin = sin;
+  }
+
+  /** Rows [0,2,4,..,1,3,5,..] per head: maps the interleaved pairing to the half pairing. */
+  private ropePermutation(heads: number): tf.Tensor1D {
+    const idx: number[] = [];
+    for (let h = 0; h < heads; h++) {
+      for (let j = 0; j < this.headDim; j += 2) idx.push(h * this.headDim + j);
+      for (let j = 1; j < this.headDim; j += 2) idx.push(h * this.headDim + j);
+    }
+    return tf.tensor1d(idx, 'int32');
+  }
+
+  /** Vocabulary including added tokens. */
+  get totalVocab(): number {
+    return this.config.vocabSize + (this.newEmbed?.shape[0] ?? 0);
+  }
+
+  /** Add `n` trainable token rows (ids vocabSize .. vocabSize+n-1); returns their ids. */
+  extendVocab(n: number, rng: Rng = new Rng(1)): number[] {
+    const first = this.totalVocab;
+    const d = this.config.dim;
+    const grow = (old: tf.Variable<tf.Rank.R2> | undefined, name: string) => {
+      const fresh = tf.randomNormal([n, d], 0, 0.02, 'float32', rng.tfSeed());
+      const cat = old ? tf.concat([old, fresh]) : fresh.clone();
+      const v = tf.variable(cat as tf.Tensor2D, true, `${name}_${first}_${n}`);
+      fresh.dispose();
+      cat.dispose();
+      old?.dispose();
+      return v;
+    };
+    this.newEmbed = grow(this.newEmbed, 'new_embed');
+    this.newHead = grow(this.newHead, 'new_head');
+    return Array.from({ length: n }, (_, i) => first + i);
+  }
+
+  /** Trainable variables: LoRA adapters plus added-token rows. */
+  trainableVariables(): tf.Variable[] {
+    const vars: tf.Variable[] = [];
+    for (const b of this.blocks) for (const l of [b.q, b.k, b.v, b.o, b.gate, b.up, b.down]) vars.push(...l.variables());
+    if (this.newEmbed && !this.embeddingProvider) vars.push(this.newEmbed);
+    if (this.newHead) vars.push(this.newHead);
+    return vars;
+  }
+
+  private embedIds(ids: tf.Tensor2D): tf.Tensor3D {
+    const [b, t] = ids.shape;
+    const V = this.config.vocabSize;
+    const flat = tf.reshape(ids, [-1]) as tf.Tensor1D;
+    let x = tf.gather(this.embed, tf.minimum(flat, V - 1)) as tf.Tensor2D; // frozen table: no gradient needed
+    const extra = this.embeddingProvider ? this.embeddingProvider() : this.newEmbed;
+    if (extra) {
+      const isNew = tf.greaterEqual(flat, V);
+      // dense oneHot·matMul: a cheap gradient on every backend (cpu gather grad is slow, wasm has none)
+      const oh = tf.cast(tf.oneHot(tf.sub(flat, V), extra.shape[0]), 'float32') as tf.Tensor2D;
+      x = tf.add(tf.mul(x, tf.expandDims(tf.cast(tf.logicalNot(isNew), 'float32'), 1)), tf.matMul(oh, extra));
+    }
+    return tf.reshape(x, [b, t, this.config.dim]);
+  }
+
+  private rmsNorm(x: tf.Tensor, w: tf.Tensor1D): tf.Tensor {
+    const ms = tf.mean(tf.square(x), -1, true);
+    return tf.mul(tf.mul(x, tf.rsqrt(tf.add(ms, this.config.normEps))), w);
+  }
+
+  private rope(x: tf.Tensor4D, start: number): tf.Tensor4D {
+    // x: [b, heads, t, hd]
+    const t = x.shape[2];
+    const half = this.headDim / 2;
+    const cos = tf.slice(this.cos, [start, 0], [t, half]);
+    const sin = tf.slice(this.sin, [start, 0], [t, half]);
+    const [x1, x2] = tf.split(x, 2, 3);
+    return tf.concat([tf.sub(tf.mul(x1, cos), tf.mul(x2, sin)), tf.add(tf.mul(x1, sin), tf.mul(x2, cos))], 3) as tf.Tensor4D;
+  }
+
+  /** Additive causal mask [t, start+t] (0 / -1e9), cached per shape. */
+  private causalMask(t: number, start: number): tf.Tensor2D {
+    const key = `${t}:${start}`;
+    let m = this.maskCache.get(key);
+    if (!m) {
+      const data = new Float32Array(t * (start + t));
+      for (let i = 0; i < t; i++) for (let j = start + i + 1; j < start + t; j++) data[i * (start + t) + j] = -1e9;
+      m = tf.keep(tf.tensor2d(data, [t, start + t]));
+      if (this.maskCache.size > 64) {
+        const [k0, v0] = this.maskCache.entries().next().value as [string, tf.Tensor2D];
+        v0.dispose();
+        this.maskCache.delete(k0);
+      }
+      this.maskCache.set(key, m);
+    }
+    return m;
+  }
+
+  /** ids [batch, seq] → last hidden state [batch, seq, dim] (after the final norm). */
+  hidden(ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
+    const c = this.config;
+    const [b, t] = ids.shape;
+    const hd = this.headDim;
+    const g = c.nHeads / c.nKvHeads;
+    const start = opts.cache?.length ?? 0;
+    const training = opts.training ?? false;
+    const newLayers: { k: tf.Tensor4D; v: tf.Tensor4D }[] = [];
+    const out = tf.tidy(() => {
+      let mask: tf.Tensor = this.causalMask(t, start);
+      if (opts.attentionMask) {
+        const pad = tf.reshape(tf.mul(tf.sub(1, tf.cast(opts.attentionMask, 'float32')), -1e9), [b, 1, 1, 1, start + t]);
+        mask = tf.add(mask, pad);
+      }
+      let x: tf.Tensor = this.embedIds(ids);
+      this.blocks.forEach((blk, li) => {
+        const h = tf.reshape(this.rmsNorm(x, blk.attnNorm), [b * t, c.dim]) as tf.Tensor2D;
+        const q = tf.transpose(tf.reshape(blk.q.apply(h, training), [b, t, c.nKvHeads, g, hd]), [0, 2, 3, 1, 4]);
+        let k = this.rope(tf.transpose(tf.reshape(blk.k.apply(h, training), [b, t, c.nKvHeads, hd]), [0, 2, 1, 3]) as tf.Tensor4D, start);
+        let v = tf.transpose(tf.reshape(blk.v.apply(h, training), [b, t, c.nKvHeads, hd]), [0, 2, 1, 3]) as tf.Tensor4D;
+        const qr = tf.reshape(this.rope(tf.reshape(q, [b, c.nKvHeads * g, t, hd]) as tf.Tensor4D, start), [b, c.nKvHeads, g * t, hd]);
+        if (opts.cache) {
+          const prev = opts.cache.layers[li];
+          if (prev) {
+            k = tf.concat([prev.k, k], 2);
+            v = tf.concat([prev.v, v], 2);
+          }
+          newLayers.push({ k: tf.keep(k), v: tf.keep(v) });
+        }
+        const s = start + t;
+        let att = tf.reshape(tf.mul(tf.matMul(qr, k, false, true), 1 / Math.sqrt(hd)), [b, c.nKvHeads, g, t, s]);
+        att = tf.softmax(tf.add(att, mask));
+        const ctx5 = tf.reshape(tf.matMul(tf.reshape(att, [b, c.nKvHeads, g * t, s]), v), [b, c.nKvHeads, g, t, hd]);
+        const ctx = tf.reshape(tf.transpose(ctx5, [0, 3, 1, 2, 4]), [b * t, c.dim]) as tf.Tensor2D;
+        x = tf.add(x, tf.reshape(blk.o.apply(ctx, training), [b, t, c.dim]));
+        const h2 = tf.reshape(this.rmsNorm(x, blk.ffnNorm), [b * t, c.dim]) as tf.Tensor2D;
+        const gt = blk.gate.apply(h2, training);
+        const ff = tf.mul(tf.mul(gt, tf.sigmoid(gt)), blk.up.apply(h2, training));
+        x = tf.add(x, tf.reshape(blk.down.apply(ff as tf.Tensor2D, training), [b, t, c.dim]));
+      });
+      return this.rmsNorm(x, this.finalNorm) as tf.Tensor3D;
+    });
+    if (opts.cache) {
+      opts.cache.layers.forEach((l) => { l.k.dispose(); l.v.dispose(); });
+      opts.cache.layers = newLayers;
+      opts.cache.length = start + t;
+    }
+    return out;
+  }
+
+  /** Hidden [n, dim] → logits [n, totalVocab]. */
+  head(h: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      let logits: tf.Tensor2D = this.headT ? tf.matMul(h, this.headT) : tf.matMul(h, this.embed, false, true);
+      if (this.newHead) logits = tf.concat([logits, tf.matMul(h, this.newHead, false, true)], 1) as tf.Tensor2D;
+      return logits;
+    });
+  }
+
+  /** ids [batch, seq] → logits [batch, seq, totalVocab]. */
+  forward(ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
+    const h = this.hidden(ids, opts);
+    const [b, t, d] = h.shape;
+    const out = tf.tidy(() => tf.reshape(this.head(tf.reshape(h, [b * t, d])), [b, t, -1]) as tf.Tensor3D);
+    h.dispose();
+    return out;
+  }
+
+  newCache(): KvCache {
+    return { layers: [], length: 0 };
+  }
+
+  /** Keep cache rows by index (beam reordering); old tensors disposed. */
+  static reorderCache(cache: KvCache, rows: number[]): void {
+    const idx = tf.tensor1d(rows, 'int32');
+    cache.layers = cache.layers.map((l) => {
+      const n = { k: tf.gather(l.k, idx) as tf.Tensor4D, v: tf.gather(l.v, idx) as tf.Tensor4D };
+      l.k.dispose();
+      l.v.dispose();
+      return n;
+    });
+    idx.dispose();
+  }
+
+  dispose(): void {
+    this.embed.dispose();
+    this.headT?.dispose();
+    this.finalNorm.dispose();
+    this.cos.dispose();
+    this.sin.dispose();
+    for (const b of this.blocks) {
+      b.attnNorm.dispose();
+      b.ffnNorm.dispose();
+      for (const l of [b.q, b.k, b.v, b.o, b.gate, b.up, b.down]) l.dispose();
+    }
+    this.maskCache.forEach((m) => m.dispose());
+    this.newEmbed?.dispose();
+    this.newHead?.dispose();
+  }
+}

@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '@ed2/core';
+
+/** LoRA hyper-parameters for one linear layer. */
+export interface LoraSpec {
+  rank: number;
+  alpha: number;
+  dropout: number;
+  name: string;
+  rng: Rng;
+}
+
+/**
+ * A frozen linear map y = x·W ([in, out], plain tensor: never trainable) with an optional LoRA adapter
+ * y += dropout(x)·A·B·(alpha/rank); A [in, r] ~ N(0, 1/in), B [r, out] = 0, so training starts at the base model.
+ */
+export class LoraLinear {
+  a: tf.Variable<tf.Rank.R2> | undefined;
+  b: tf.Variable<tf.Rank.R2> | undefined;
+  private scale = 0;
+  private dropout = 0;
+  private rng: Rng | undefined;
+
+  constructor(public weight: tf.Tensor2D) {}
+
+  get inDim(): number {
+    return this.weight.shape[0];
+  }
+
+  get outDim(): number {
+    return this.weight.shape[1];
+  }
+
+  /** Attach a fresh adapter (replaces any existing one). */
+  attach(spec: LoraSpec): void {
+    this.detach();
+    const a = tf.randomNormal([this.inDim, spec.rank], 0, 1 / Math.sqrt(this.inDim), 'float32', spec.rng.tfSeed());
+    this.a = tf.variable(a as tf.Tensor2D, true, `${spec.name}.lora_A`);
+    a.dispose();
+    this.b = tf.variable(tf.zeros([spec.rank, this.outDim]), true, `${spec.name}.lora_B`);
+    this.scale = spec.alpha / spec.rank;
+    this.dropout = spec.dropout;
+    this.rng = spec.rng;
+  }
+
+  detach(): void {
+    this.a?.dispose();
+    this.b?.dispose();
+    this.a = undefined;
+    this.b = undefined;
+  }
+
+  variables(): tf.Variable[] {
+    return this.a && this.b ? [this.a, this.b] : [];
+  }
+
+  /** x [n, in] → [n, out]. */
+  apply(x: tf.Tensor2D, training = false): tf.Tensor2D {
+    const y: tf.Tensor2D = tf.matMul(x, this.weight);
+    if (!this.a || !this.b) return y;
+    let xin: tf.Tensor2D = x;
+    if (training && this.dropout > 0 && this.rng) xin = tf.dropout(x, this.dropout, undefined, this.rng.tfSeed()) as tf.Tensor2D;
+    return tf.add(y, tf.mul(tf.matMul(tf.matMul(xin, this.a), this.b), this.scale));
+  }
+
+  /** Fold the adapter into the weight (W += A·B·scale) and drop it. */
+  merge(): void {
+    if (!this.a || !this.b) return;
+    const merged = tf.tidy(() => tf.add(this.weight, tf.mul(tf.matMul(this.a!, this.b!), this.scale))) as tf.Tensor2D;
+    this.weight.dispose();
+    this.weight = merged;
+    this.detach();
+  }
+
+  /** Adapter tensors and scale for saving. */
+  adapter(): { a: tf.Tensor2D; b: tf.Tensor2D; scale: number } | undefined {
+    return this.a && this.b ? { a: this.a, b: this.b, scale: this.scale } : undefined;
+  }
+
+  /** Set adapter values (shapes must match an attached adapter or create one). */
+  setAdapter(a: tf.Tensor2D, b: tf.Tensor2D, scale: number, name: string): void {
+    this.detach();
+    this.a = tf.variable(a.clone(), true, `${name}.lora_A`);
+    this.b = tf.variable(b.clone(), true, `${name}.lora_B`);
+    this.scale = scale;
+  }
+
+  dispose(): void {
+    this.weight.dispose();
+    this.detach();
+  }
+}

@@ -1,0 +1,17 @@
+import { definePlugin, PLUGIN_API_VERSION, type PluginManifest } from '@ed2/core';
+import { LlamaBackboneConfig } from './llama/llama-backbone-config';
+
+const manifest: PluginManifest = {
+  meta: { name: '@ed2/backbones', version: '0.1.0', apiVersion: PLUGIN_API_VERSION },
+  backbones: {
+    llama: definePlugin({
+      summary: 'LLaMA-2 architecture (RoPE, GQA, SwiGLU) with LoRA, vocabulary extension, constrained beam search',
+      config: LlamaBackboneConfig,
+      async create(_scope, config) {
+        const { createLlamaBackbone } = await import('./llama/create-llama-backbone.js');
+        return createLlamaBackbone(config);
+      },
+    }),
+  },
+};
+export default manifest;

@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LlamaModel } from '../llama/llama-model';
+
+/** One (prompt, response) training pair of token ids. */
+export interface PromptResponse {
+  prompt: number[];
+  response: number[];
+}
+
+/**
+ * Right-padded batch: ids [b, T] (input = prompt+response without the last token), targets [b, T],
+ * weights [b, T] = 1 only where the target is a response token.
+ */
+export function buildLmBatch(pairs: PromptResponse[], padId = 0): { ids: number[][]; targets: number[][]; weights: number[][] } {
+  const seqs = pairs.map((p) => [...p.prompt, ...p.response]);
+  const T = Math.max(...seqs.map((s) => s.length)) - 1;
+  const ids: number[][] = [], targets: number[][] = [], weights: number[][] = [];
+  pairs.forEach((p, i) => {
+    const s = seqs[i];
+    const row: number[] = [], tg: number[] = [], w: number[] = [];
+    for (let j = 0; j < T; j++) {
+      row.push(j < s.length - 1 ? s[j] : padId);
+      tg.push(j + 1 < s.length ? s[j + 1] : padId);
+      w.push(j + 1 < s.length && j + 1 >= p.prompt.length ? 1 : 0);
+    }
+    ids.push(row); targets.push(tg); weights.push(w);
+  });
+  return { ids, targets, weights };
+}
+
+/**
+ * Mean NLL over response tokens of a batch. Right padding needs no attention mask for the real tokens
+ * (the causal mask already hides the pads that follow them); pads carry weight 0.
+ */
+export function responseNll(model: LlamaModel, pairs: PromptResponse[], training = true): tf.Scalar {
+  const { ids, targets, weights } = buildLmBatch(pairs);
+  return tf.tidy(() => {
+    const logits = model.forward(tf.tensor2d(ids, undefined, 'int32'), { training });
+    const [b, t, v] = logits.shape;
+    const logp = tf.logSoftmax(tf.reshape(logits, [b * t, v]));
+    const oh = tf.cast(tf.oneHot(tf.tensor1d(targets.flat(), 'int32'), v), 'float32');
+    const nll = tf.neg(tf.sum(tf.mul(logp, oh), 1));
+    const w = tf.tensor1d(weights.flat());
+    return tf.div(tf.sum(tf.mul(nll, w)), tf.maximum(tf.sum(w), 1)) as tf.Scalar;
+  });
+}
+
+/**
+ * One optimizer step with gradient accumulation over micro-batches of size `microBatch`.
+ * Only the model's trainable variables (LoRA + added-token rows) change. Returns the mean loss.
+ */
+export function lmTrainStep(model: LlamaModel, optimizer: tf.Optimizer, pairs: PromptResponse[], microBatch = pairs.length): number {
+  const vars = model.trainableVariables();
+  const chunks: PromptResponse[][] = [];
+  for (let i = 0; i < pairs.length; i += microBatch) chunks.push(pairs.slice(i, i + microBatch));
+  let acc: tf.NamedTensorMap | undefined;
+  let lossSum = 0;
+  for (const chunk of chunks) {
+    const frac = chunk.length / pairs.length;
+    const { value, grads } = tf.variableGrads(() => tf.mul(responseNll(model, chunk, true), frac) as tf.Scalar, vars);
+    lossSum += value.dataSync()[0];
+    value.dispose();
+    if (!acc) acc = grads;
+    else {
+      for (const k of Object.keys(grads)) {
+        const s = tf.add(acc[k], grads[k]);
+        acc[k].dispose();
+        grads[k].dispose();
+        acc[k] = s;
+      }
+    }
+  }
+  if (acc) {
+    optimizer.applyGradients(acc);
+    Object.values(acc).forEach((g) => g.dispose());
+  }
+  return lossSum;
+}
