@@ -160,12 +160,12 @@ export class LlamaModel {
     const [b, t] = ids.shape;
     const V = this.config.vocabSize;
     const flat = tf.reshape(ids, [-1]) as tf.Tensor1D;
-    let x = tf.gather(this.embed, tf.minimum(flat, V - 1)) as tf.Tensor2D; // frozen table: no gradient needed
+    let x = tf.gather(this.embed, tf.minimum(flat, tf.scalar(V - 1, 'int32'))) as tf.Tensor2D; // frozen table: no gradient needed
     const extra = this.embeddingProvider ? this.embeddingProvider() : this.newEmbed;
     if (extra) {
-      const isNew = tf.greaterEqual(flat, V);
+      const isNew = tf.greaterEqual(flat, tf.scalar(V, 'int32'));
       // dense oneHot·matMul: a cheap gradient on every backend (cpu gather grad is slow, wasm has none)
-      const oh = tf.cast(tf.oneHot(tf.sub(flat, V), extra.shape[0]), 'float32') as tf.Tensor2D;
+      const oh = tf.cast(tf.oneHot(tf.sub(flat, tf.scalar(V, 'int32')), extra.shape[0]), 'float32') as tf.Tensor2D;
       x = tf.add(tf.mul(x, tf.expandDims(tf.cast(tf.logicalNot(isNew), 'float32'), 1)), tf.matMul(oh, extra));
     }
     return tf.reshape(x, [b, t, this.config.dim]);
