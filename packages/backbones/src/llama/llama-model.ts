@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RecError, Rng } from '@ed2/core';
 import { LlamaConfig, LlamaWeights } from './llama-config';
-import { LoraLinear } from '../lora/lora-linear';
+import { LoraLinear, uniqueVarName } from '../lora/lora-linear';
 
 /** Per-layer key/value cache: k, v are [batch, nKvHeads, cachedLen, headDim]. */
 export interface KvCache {
@@ -135,8 +135,8 @@ export class LlamaModel {
     const d = this.config.dim;
     const grow = (old: tf.Variable<tf.Rank.R2> | undefined, name: string) => {
       const fresh = tf.randomNormal([n, d], 0, 0.02, 'float32', rng.tfSeed());
-      const cat = old ? tf.concat([old, fresh]) : fresh.clone();
-      const v = tf.variable(cat as tf.Tensor2D, true, `${name}_${first}_${n}`);
+      const cat = old ? tf.concat([old, fresh]) : tf.clone(fresh);
+      const v = tf.variable(cat as tf.Tensor2D, true, uniqueVarName(name));
       fresh.dispose();
       cat.dispose();
       old?.dispose();

@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@ed2/core';
 
+let varCounter = 0;
+/** tfjs variable names are global: suffix a process-wide counter so several models can coexist. */
+export function uniqueVarName(name: string): string {
+  return `${name}#${++varCounter}`;
+}
+
 /** LoRA hyper-parameters for one linear layer. */
 export interface LoraSpec {
   rank: number;
@@ -35,9 +41,11 @@ export class LoraLinear {
   attach(spec: LoraSpec): void {
     this.detach();
     const a = tf.randomNormal([this.inDim, spec.rank], 0, 1 / Math.sqrt(this.inDim), 'float32', spec.rng.tfSeed());
-    this.a = tf.variable(a as tf.Tensor2D, true, `${spec.name}.lora_A`);
+    this.a = tf.variable(a as tf.Tensor2D, true, uniqueVarName(`${spec.name}.lora_A`));
     a.dispose();
-    this.b = tf.variable(tf.zeros([spec.rank, this.outDim]), true, `${spec.name}.lora_B`);
+    const zeros = tf.zeros([spec.rank, this.outDim]) as tf.Tensor2D;
+    this.b = tf.variable(zeros, true, uniqueVarName(`${spec.name}.lora_B`));
+    zeros.dispose();
     this.scale = spec.alpha / spec.rank;
     this.dropout = spec.dropout;
     this.rng = spec.rng;
@@ -80,8 +88,8 @@ export class LoraLinear {
   /** Set adapter values (shapes must match an attached adapter or create one). */
   setAdapter(a: tf.Tensor2D, b: tf.Tensor2D, scale: number, name: string): void {
     this.detach();
-    this.a = tf.variable(a.clone(), true, `${name}.lora_A`);
-    this.b = tf.variable(b.clone(), true, `${name}.lora_B`);
+    this.a = tf.variable(tf.clone(a), true, uniqueVarName(`${name}.lora_A`));
+    this.b = tf.variable(tf.clone(b), true, uniqueVarName(`${name}.lora_B`));
     this.scale = scale;
   }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { RecError, Rng, saveCheckpoint, loadCheckpoint } from '@ed2/core';
 import type { LlamaModel } from '../llama/llama-model';
+import { uniqueVarName } from './lora-linear';
 
 export const LORA_TARGETS = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
 export type LoraTarget = (typeof LORA_TARGETS)[number];
@@ -74,8 +75,8 @@ export async function loadAdapters(model: LlamaModel, dir: string): Promise<void
   if (ne && nh) {
     model.newEmbed?.dispose();
     model.newHead?.dispose();
-    model.newEmbed = tf.variable(ne.clone(), true, 'new_embed_loaded');
-    model.newHead = tf.variable(nh.clone(), true, 'new_head_loaded');
+    model.newEmbed = tf.variable(tf.clone(ne), true, uniqueVarName('new_embed'));
+    model.newHead = tf.variable(tf.clone(nh), true, uniqueVarName('new_head'));
   }
   Object.values(ck.tensors).forEach((t) => t.dispose());
 }

@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, it, expect } from 'vitest';
+import { AdamW, Rng } from '@ed2/core';
+import { LlamaModel } from '../llama/llama-model';
+import { LlamaConfig } from '../llama/llama-config';
+import { applyLora } from '../lora/lora';
+import { buildLmBatch, lmTrainStep, responseNll } from './lm-train-step';
+
+const cfg = LlamaConfig.parse({ dim: 16, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 24, vocabSize: 16, maxSeqLen: 32 });
+
+function snapshot(model: LlamaModel): Float32Array[] {
+  return model.blocks.flatMap((b) => [b.q, b.k, b.v, b.o, b.gate, b.up, b.down].map((l) => l.weight.dataSync() as Float32Array).map((d) => d.slice()));
+}
+
+describe('lmTrainStep', () => {
+  it('masks the prompt: only response targets carry weight', () => {
+    const b = buildLmBatch([{ prompt: [1, 2, 3], response: [4, 5] }, { prompt: [1], response: [6] }]);
+    expect(b.ids).toEqual([[1, 2, 3, 4], [1, 0, 0, 0]]);
+    expect(b.targets).toEqual([[2, 3, 4, 5], [6, 0, 0, 0]]);
+    expect(b.weights).toEqual([[0, 0, 1, 1], [1, 0, 0, 0]]);
+  });
+
+  it('lowers the loss with LoRA + new-token rows, keeps base weights bit-identical, leaks no tensors', () => {
+    const model = new LlamaModel(cfg, undefined, new Rng(1));
+    applyLora(model, { rank: 4, alpha: 8, dropout: 0, targets: ['q', 'v', 'gate', 'down'] }, new Rng(2));
+    const newIds = model.extendVocab(3, new Rng(3));
+    const pairs = [
+      { prompt: [1, 5, 6], response: [newIds[0], 7] },
+      { prompt: [1, 8], response: [newIds[1], newIds[2]] },
+      { prompt: [1, 9, 9, 9], response: [newIds[2]] },
+    ];
+    const base = snapshot(model);
+    const opt = new AdamW({ learningRate: 0.05 });
+    const first = lmTrainStep(model, opt, pairs, 2);
+    const before = tf.memory().numTensors;
+    let last = first;
+    for (let i = 0; i < 25; i++) last = lmTrainStep(model, opt, pairs, 2);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(last).toBeLessThan(first * 0.5);
+    expect(snapshot(model)).toEqual(base);
+    opt.dispose();
+    model.dispose();
+  });
+
+  it('gradient accumulation over micro-batches gives the full-batch loss', () => {
+    const model = new LlamaModel(cfg, undefined, new Rng(4));
+    applyLora(model, { rank: 2, dropout: 0 }, new Rng(5));
+    const pairs = [{ prompt: [1, 2], response: [3, 4] }, { prompt: [1, 5], response: [6, 7] }];
+    const full = tf.tidy(() => responseNll(model, pairs, false).dataSync()[0]);
+    const opt = new AdamW({ learningRate: 0 });
+    const acc = lmTrainStep(model, opt, pairs, 1);
+    expect(acc).toBeCloseTo(full, 4);
+    opt.dispose();
+    model.dispose();
+  });
+
+  it('an embedding provider supplies the new-token rows inside the gradient tape', () => {
+    const model = new LlamaModel(cfg, undefined, new Rng(6));
+    const [id] = model.extendVocab(2, new Rng(7));
+    const rows = tf.variable(tf.randomNormal([2, 16], 0, 0.1, 'float32', 1));
+    model.embeddingProvider = () => tf.mul(rows, 2) as tf.Tensor2D;
+    const { grads, value } = tf.variableGrads(() => responseNll(model, [{ prompt: [1, id], response: [3] }]), [rows]);
+    expect(tf.sum(tf.abs(grads[rows.name])).dataSync()[0]).toBeGreaterThan(0);
+    tf.dispose([value, grads[rows.name], rows]);
+    model.dispose();
+  });
+});
