@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { RecError, Rng } from '@ed2/core';
 import { LlamaConfig, LlamaWeights } from './llama-config';
 import { LoraLinear, uniqueVarName } from '../lora/lora-linear';
+import { frozenLinear, matMulExplicit } from './explicit-matmul';
 
 /** Per-layer key/value cache: k, v are [batch, nKvHeads, cachedLen, headDim]. */
 export interface KvCache {
@@ -37,7 +38,8 @@ export class LlamaModel {
   readonly config: LlamaConfig;
   readonly headDim: number;
   private readonly embed: tf.Tensor2D; // [vocab, dim]
-  private readonly headT: tf.Tensor2D | undefined; // [dim, vocab] when untied
+  private readonly headT: tf.Tensor2D; // [dim, vocab]: explicit transpose (transposed matmuls are slow on wasm)
+  private readonly headW: tf.Tensor2D; // [vocab, dim] (the embedding when tied), for the head's input gradient
   private readonly finalNorm: tf.Tensor1D;
   readonly blocks: Block[];
   private readonly cos: tf.Tensor2D; // [maxSeq, headDim/2]
@@ -100,10 +102,11 @@ export class LlamaModel {
     }
     this.finalNorm = get('model.norm.weight', [c.dim]) as tf.Tensor1D;
     if (!c.tiedEmbeddings) {
-      const h = get('lm_head.weight', [c.vocabSize, c.dim]);
-      this.headT = tf.transpose(h) as tf.Tensor2D;
-      h.dispose();
+      this.headW = get('lm_head.weight', [c.vocabSize, c.dim]) as tf.Tensor2D;
+    } else {
+      this.headW = this.embed;
     }
+    this.headT = tf.transpose(this.headW) as tf.Tensor2D;
     const half = this.headDim / 2;
     const [cos, sin] = tf.tidy(() => {
       const inv = tf.tensor1d(Array.from({ length: half }, (_, i) => 1 / Math.pow(c.ropeTheta, (2 * i) / this.headDim)));
@@ -166,7 +169,7 @@ export class LlamaModel {
       const isNew = tf.greaterEqual(flat, tf.scalar(V, 'int32'));
       // dense oneHot·matMul: a cheap gradient on every backend (cpu gather grad is slow, wasm has none)
       const oh = tf.cast(tf.oneHot(tf.sub(flat, tf.scalar(V, 'int32')), extra.shape[0]), 'float32') as tf.Tensor2D;
-      x = tf.add(tf.mul(x, tf.expandDims(tf.cast(tf.logicalNot(isNew), 'float32'), 1)), tf.matMul(oh, extra));
+      x = tf.add(tf.mul(x, tf.expandDims(tf.cast(tf.logicalNot(isNew), 'float32'), 1)), matMulExplicit(oh, extra));
     }
     return tf.reshape(x, [b, t, this.config.dim]);
   }
@@ -235,9 +238,9 @@ export class LlamaModel {
           newLayers.push({ k: tf.keep(k), v: tf.keep(v) });
         }
         const s = start + t;
-        let att = tf.reshape(tf.mul(tf.matMul(qr, k, false, true), 1 / Math.sqrt(hd)), [b, c.nKvHeads, g, t, s]);
+        let att = tf.reshape(tf.mul(matMulExplicit(qr, tf.transpose(k, [0, 1, 3, 2])), 1 / Math.sqrt(hd)), [b, c.nKvHeads, g, t, s]);
         att = tf.softmax(tf.add(att, mask));
-        const ctx5 = tf.reshape(tf.matMul(tf.reshape(att, [b, c.nKvHeads, g * t, s]), v), [b, c.nKvHeads, g, t, hd]);
+        const ctx5 = tf.reshape(matMulExplicit(tf.reshape(att, [b, c.nKvHeads, g * t, s]), v), [b, c.nKvHeads, g, t, hd]);
         const ctx = tf.reshape(tf.transpose(ctx5, [0, 3, 1, 2, 4]), [b * t, c.dim]) as tf.Tensor2D;
         x = tf.add(x, tf.reshape(blk.o.apply(ctx, training), [b, t, c.dim]));
         const h2 = tf.reshape(this.rmsNorm(x, blk.ffnNorm), [b * t, c.dim]) as tf.Tensor2D;
@@ -258,8 +261,8 @@ export class LlamaModel {
   /** Hidden [n, dim] → logits [n, totalVocab]. */
   head(h: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
-      let logits: tf.Tensor2D = this.headT ? tf.matMul(h, this.headT) : tf.matMul(h, this.embed, false, true);
-      if (this.newHead) logits = tf.concat([logits, tf.matMul(h, this.newHead, false, true)], 1) as tf.Tensor2D;
+      let logits: tf.Tensor2D = frozenLinear(h, this.headT, this.headW);
+      if (this.newHead) logits = tf.concat([logits, matMulExplicit(h, tf.transpose(this.newHead))], 1) as tf.Tensor2D;
       return logits;
     });
   }
@@ -291,7 +294,8 @@ export class LlamaModel {
 
   dispose(): void {
     this.embed.dispose();
-    this.headT?.dispose();
+    this.headT.dispose();
+    if (this.headW !== this.embed) this.headW.dispose();
     this.finalNorm.dispose();
     this.cos.dispose();
     this.sin.dispose();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@ed2/core';
+import { frozenLinear, matMulExplicit } from '../llama/explicit-matmul';
 
 let varCounter = 0;
 /** tfjs variable names are global: suffix a process-wide counter so several models can coexist. */
@@ -27,7 +28,12 @@ export class LoraLinear {
   private dropout = 0;
   private rng: Rng | undefined;
 
-  constructor(public weight: tf.Tensor2D) {}
+  /** [out, in] copy of the frozen weight for the input gradient (explicit transpose; see explicit-matmul). */
+  private weightT: tf.Tensor2D;
+
+  constructor(public weight: tf.Tensor2D) {
+    this.weightT = tf.transpose(weight);
+  }
 
   get inDim(): number {
     return this.weight.shape[0];
@@ -64,11 +70,11 @@ export class LoraLinear {
 
   /** x [n, in] → [n, out]. */
   apply(x: tf.Tensor2D, training = false): tf.Tensor2D {
-    const y: tf.Tensor2D = tf.matMul(x, this.weight);
+    const y: tf.Tensor2D = frozenLinear(x, this.weight, this.weightT);
     if (!this.a || !this.b) return y;
     let xin: tf.Tensor2D = x;
     if (training && this.dropout > 0 && this.rng) xin = tf.dropout(x, this.dropout, undefined, this.rng.tfSeed()) as tf.Tensor2D;
-    return tf.add(y, tf.mul(tf.matMul(tf.matMul(xin, this.a), this.b), this.scale));
+    return tf.add(y, tf.mul(matMulExplicit(matMulExplicit(xin, this.a), this.b), this.scale));
   }
 
   /** Fold the adapter into the weight (W += A·B·scale) and drop it. */
@@ -76,7 +82,9 @@ export class LoraLinear {
     if (!this.a || !this.b) return;
     const merged = tf.tidy(() => tf.add(this.weight, tf.mul(tf.matMul(this.a!, this.b!), this.scale))) as tf.Tensor2D;
     this.weight.dispose();
+    this.weightT.dispose();
     this.weight = merged;
+    this.weightT = tf.transpose(merged);
     this.detach();
   }
 
@@ -95,6 +103,7 @@ export class LoraLinear {
 
   dispose(): void {
     this.weight.dispose();
+    this.weightT.dispose();
     this.detach();
   }
 }
