@@ -1,7 +1,7 @@
 /**
  * LoRA train-step and forward throughput of the LLaMA backbone vs a PyTorch peer (torch_llama.py) running the
  * same model and step in the same run. Usage (from the repo root):
- *   node bench/llama/run.js [--backend tensorflow|wasm|cpu] [--steps 3] [--vocab 32000] [--threads 2]
+ *   node bench/llama/run.cjs [--backend tensorflow|wasm|cpu] [--steps 3] [--vocab 32000] [--threads 2]
  * Writes bench/llama/results-<backend>.json and prints a table.
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -10,16 +10,15 @@ export class PrefixTrie {
   }
 
   insert(seq: readonly number[]): void {
-    let node: PrefixTrie = this;
-    for (const t of seq) {
+    const last = seq.reduce<PrefixTrie>((node, t) => {
       let next = node.children.get(t);
       if (!next) {
         next = new PrefixTrie();
         node.children.set(t, next);
       }
-      node = next;
-    }
-    node.complete = true;
+      return next;
+    }, this);
+    last.complete = true;
   }
 
   /** Allowed next tokens after this node. */
@@ -33,9 +32,7 @@ export class PrefixTrie {
 
   /** Node reached by a prefix, or undefined when the prefix leaves the trie. */
   walk(prefix: readonly number[]): PrefixTrie | undefined {
-    let node: PrefixTrie | undefined = this;
-    for (const t of prefix) node = node?.child(t);
-    return node;
+    return prefix.reduce<PrefixTrie | undefined>((node, t) => node?.child(t), this);
   }
 
   has(seq: readonly number[]): boolean {
