@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const vocab = Number(arg('vocab', '32000'));
   const [batch, seq, rank] = [8, 128, 8];
   await selectBackend(backend);
-  const config = LlamaConfig.parse({ dim: 256, nLayers: 4, nHeads: 8, nKvHeads: 8, hiddenDim: 688, vocabSize: vocab, maxSeqLen: 256 });
+  const config = LlamaConfig.parse({ dim: 256, nLayers: 4, nHeads: 8, nKvHeads: 8, hiddenDim: 688, vocabSize: vocab, maxSeqLen: 256, tiedEmbeddings: true });
   const model = new LlamaModel(config, undefined, new Rng(0));
   applyLora(model, { rank, alpha: 16, dropout: 0, targets: ['q', 'k', 'v', 'o'] }, new Rng(1));
   const rng = new Rng(2);
