@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const trainer = {
+  epochs: z.number().int().positive().default(200).describe('Maximum training epochs.'),
+  batchSize: z.number().int().positive().default(256).describe('Training sequences per batch.'),
+  learningRate: z.number().positive().default(1e-3).describe('AdamW learning rate.'),
+  weightDecay: z.number().min(0).default(0).describe('AdamW decoupled weight decay.'),
+  patience: z.number().int().positive().default(10).describe('Early stopping: epochs without validation improvement.'),
+  evalEvery: z.number().int().positive().default(1).describe('Validate every n epochs.'),
+  metric: z.string().default('ndcg@10').describe('Validation metric for early stopping and best weights.'),
+  maxLen: z.number().int().positive().default(50).describe('Sequence length (left-padded, most recent last).'),
+  dim: z.number().int().positive().default(64).describe('Item embedding size.'),
+};
+
+export const sasrecConfig = z
+  .object({
+    ...trainer,
+    layers: z.number().int().positive().default(2).describe('Self-attention blocks.'),
+    heads: z.number().int().positive().default(2).describe('Attention heads (must divide dim).'),
+    dropout: z.number().min(0).max(0.95).default(0.3).describe('Dropout rate.'),
+    norm: z.enum(['pre', 'post']).default('pre').describe('Layer-norm placement.'),
+    loss: z.enum(['ce', 'bce']).default('ce').describe('ce: softmax over all items; bce: one sampled negative per position.'),
+  })
+  .strict()
+  .describe('SASRec (Kang & McAuley 2018).');
+export type SasRecConfig = z.output<typeof sasrecConfig>;
+
+export const gru4recConfig = z
+  .object({
+    ...trainer,
+    hidden: z.number().int().positive().default(128).describe('GRU hidden size.'),
+    dropout: z.number().min(0).max(0.95).default(0.3).describe('Dropout on embeddings and GRU outputs.'),
+  })
+  .strict()
+  .describe('GRU4Rec with full-softmax cross-entropy.');
+export type Gru4RecConfig = z.output<typeof gru4recConfig>;

@@ -1,0 +1,118 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '@ed2/core';
+import { recommenderContract, tinyTrainContext } from '@ed2/core/testing';
+import { describe, expect, it } from 'vitest';
+import { gru4recConfig, sasrecConfig } from './configs';
+import { Gru4Rec } from './gru4rec';
+import { SasRec } from './sasrec';
+import type { SequentialModel } from './sequential-model';
+
+const small = { maxLen: 8, dim: 16, epochs: 3, batchSize: 8, patience: 5 };
+const sasrec = (numItems: number, extra: Record<string, unknown> = {}, seed = 7) =>
+  new SasRec({ ...sasrecConfig.parse({ ...small, ...extra }), numItems }, new Rng(seed));
+const gru = (numItems: number, extra: Record<string, unknown> = {}, seed = 7) =>
+  new Gru4Rec({ ...gru4recConfig.parse({ ...small, hidden: 16, ...extra }), numItems, loss: 'ce' }, new Rng(seed));
+
+describe('SasRec / Gru4Rec', () => {
+  it('score has shape [batch, numItems] and leaks no tensors', () => {
+    for (const m of [sasrec(12), gru(12)]) {
+      const before = tf.memory().numTensors;
+      const s = m.score([{ user: 0, history: [1, 2, 3], target: 4 }, { user: 1, history: [5], target: 6 }]);
+      expect(s.shape).toEqual([2, 12]);
+      s.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      m.dispose();
+    }
+  });
+
+  it('causal mask: future items do not change the hidden state at earlier positions', () => {
+    const m = sasrec(20, { dropout: 0 });
+    const a = tf.tensor2d([[0, 0, 3, 4, 5, 6, 7, 8]], [1, 8], 'int32');
+    const b = tf.tensor2d([[0, 0, 3, 4, 5, 11, 12, 13]], [1, 8], 'int32');
+    const ha = m.hidden(a, false, 0);
+    const hb = m.hidden(b, false, 0);
+    const early = (h: tf.Tensor3D) => Array.from(tf.slice(h, [0, 2, 0], [1, 3, -1]).dataSync());
+    const ea = early(ha);
+    const eb = early(hb);
+    ea.forEach((v, i) => expect(eb[i]).toBeCloseTo(v, 5));
+    expect(Array.from(tf.slice(ha, [0, 7, 0], [1, 1, -1]).dataSync())).not.toEqual(Array.from(tf.slice(hb, [0, 7, 0], [1, 1, -1]).dataSync()));
+    tf.dispose([a, b, ha, hb]);
+    m.dispose();
+  });
+
+  it.each(['ce', 'bce'] as const)('%s loss decreases and a train step leaks no tensors', async (loss) => {
+    const ctx = tinyTrainContext({ seed: 3, numUsers: 24, numItems: 20 });
+    const m = sasrec(20, { loss, epochs: 8, patience: 100, dropout: 0.1 });
+    const before = tf.memory().numTensors;
+    const report = await m.fit(ctx);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(report.history[report.history.length - 1].loss).toBeLessThan(report.history[0].loss);
+    m.dispose();
+  });
+
+  it('CE models beat popularity on a learnable toy set', async () => {
+    const ctx = tinyTrainContext({ seed: 5, numUsers: 48, numItems: 16, minLength: 7, maxLength: 9 });
+    const counts = new Array<number>(16).fill(0);
+    ctx.split.train.forEach((s) => s.forEach((i) => counts[i]++));
+    const popTop = counts.map((c, i) => [c, i]).sort((a, b) => b[0] - a[0]).slice(0, 3).map((x) => x[1]);
+    const popHr = ctx.split.test.filter((c) => popTop.includes(c.target)).length / ctx.split.test.length;
+    for (const m of [sasrec(16, { epochs: 40, patience: 100, dropout: 0.1, learningRate: 5e-3 }), gru(16, { epochs: 40, patience: 100, dropout: 0.1, learningRate: 5e-3 })]) {
+      await m.fit(ctx);
+      const s = m.score(ctx.split.test);
+      const top = tf.topk(s, 3);
+      const idx = top.indices.arraySync() as number[][];
+      const hr = ctx.split.test.filter((c, i) => idx[i].includes(c.target)).length / ctx.split.test.length;
+      tf.dispose([s, top.indices, top.values]);
+      expect(hr).toBeGreaterThan(popHr + 0.2);
+      m.dispose();
+    }
+  });
+
+  it('resume from a checkpoint gives the same final weights as an uninterrupted run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baselines-resume-'));
+    try {
+      const weights = (m: SequentialModel) => Object.values(m.variables).flatMap((v) => Array.from(v.dataSync()));
+      const full = sasrec(20, { epochs: 4, patience: 100 });
+      const rFull = await full.fit(tinyTrainContext({ seed: 2, numItems: 20 }));
+      const part = sasrec(20, { epochs: 2, patience: 100 });
+      await part.fit({ ...tinyTrainContext({ seed: 2, numItems: 20 }), checkpointDir: dir });
+      part.dispose();
+      const rest = sasrec(20, { epochs: 4, patience: 100 }, 99); // different init: must be overwritten
+      const ctx = tinyTrainContext({ seed: 2, numItems: 20 });
+      const rRest = await rest.fit({ ...ctx, validate: ctx.validate, checkpointDir: dir, resume: true });
+      expect(rRest.resumedFromEpoch).toBe(2);
+      expect(rRest.bestValid).toEqual(rFull.bestValid);
+      expect(weights(rest)).toEqual(weights(full));
+      full.dispose();
+      rest.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('abort stops training cleanly', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const m = gru(20);
+    const r = await m.fit({ ...tinyTrainContext({ seed: 1, numItems: 20 }), signal: ac.signal });
+    expect(r.epochs).toBe(0);
+    m.dispose();
+  });
+
+  it('configs are strict', () => {
+    expect(() => sasrecConfig.parse({ dimension: 3 })).toThrow();
+    expect(sasrecConfig.parse({})).toMatchObject({ maxLen: 50, dim: 64, layers: 2, heads: 2, batchSize: 256, learningRate: 1e-3 });
+  });
+});
+
+recommenderContract('sasrec', async () => {
+  const ctx = tinyTrainContext({ seed: 1 });
+  return { model: sasrec(ctx.split.numItems, { epochs: 2 }), ctx };
+});
+recommenderContract('gru4rec', async () => {
+  const ctx = tinyTrainContext({ seed: 1 });
+  return { model: gru(ctx.split.numItems, { epochs: 2 }), ctx };
+});

@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import type { EvalCase, MetricValues, Rng, TrainContext, TrainReport, TrainableRecommender } from '@ed2/core';
+import { gatherRows } from './gather-rows';
+import { padLeft } from './sequence-batch';
+import { trainSequential, type TrainerOptions } from './sequential-trainer';
+
+let nextVariableId = 0;
+
+export interface SequentialModelOptions extends TrainerOptions {
+  readonly numItems: number;
+  readonly maxLen: number;
+  readonly dim: number;
+  readonly loss: 'ce' | 'bce';
+}
+
+/**
+ * Base of the id-based sequential baselines: an item table `item/embedding` [numItems + 1, dim]
+ * (row 0 = padding, item i at row i + 1) that also serves as the tied output layer; subclasses
+ * implement `hidden` (ids [batch, seq] → states [batch, seq, dim]).
+ */
+export abstract class SequentialModel implements TrainableRecommender {
+  abstract readonly name: string;
+  readonly variables: Record<string, tf.Variable> = {};
+  private disposed = false;
+
+  constructor(
+    readonly options: SequentialModelOptions,
+    protected readonly initRng: Rng,
+  ) {
+    const { numItems, dim } = options;
+    this.addVariable('item/embedding', tf.tidy(() => tf.concat([tf.zeros([1, dim]), tf.truncatedNormal([numItems, dim], 0, 0.02, 'float32', initRng.tfSeed())])));
+  }
+
+  protected addVariable(logical: string, init: tf.Tensor): tf.Variable {
+    const v = tf.variable(init, true, `baselines/${logical}/${nextVariableId++}`);
+    init.dispose();
+    this.variables[logical] = v;
+    return v;
+  }
+
+  get itemTable(): tf.Variable<tf.Rank.R2> {
+    return this.variables['item/embedding'] as tf.Variable<tf.Rank.R2>;
+  }
+
+  /** Embedded ids [batch, seq, dim], padding rows zeroed (the custom gather gradient is fast per backend). */
+  protected embed(ids: tf.Tensor2D): tf.Tensor3D {
+    const [b, l] = ids.shape;
+    const e = gatherRows(this.itemTable, ids.reshape([b * l]) as tf.Tensor1D).reshape([b, l, this.options.dim]);
+    return tf.mul(e, tf.expandDims(tf.cast(tf.notEqual(ids, 0), 'float32'), 2)) as tf.Tensor3D;
+  }
+
+  /** ids: int32 [batch, seq] (0 = padding) → hidden states [batch, seq, dim]; `seed` drives dropout. */
+  abstract hidden(ids: tf.Tensor2D, training: boolean, seed: number): tf.Tensor3D;
+
+  /** Mean training loss of one batch (CE over all items, or BCE with `negatives`). */
+  loss(ids: tf.Tensor2D, targets: tf.Tensor2D, negatives: tf.Tensor2D | undefined, seed: number): tf.Scalar {
+    const [b, l] = ids.shape;
+    const d = this.options.dim;
+    const h = this.hidden(ids, true, seed).reshape([b * l, d]) as tf.Tensor2D;
+    const tgt = targets.reshape([b * l]) as tf.Tensor1D;
+    const mask = tf.cast(tf.notEqual(tgt, 0), 'float32');
+    const count = tf.maximum(tf.sum(mask), 1);
+    if (this.options.loss === 'ce') {
+      const logits = tf.matMul(h, tf.slice(this.itemTable, [1, 0], [-1, -1]), false, true);
+      const logp = tf.logSoftmax(logits);
+      const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.maximum(tf.sub(tgt, 1), 0) as tf.Tensor1D, this.options.numItems, 1, 0, 'float32')), 1);
+      return tf.div(tf.neg(tf.sum(tf.mul(picked, mask))), count) as tf.Scalar;
+    }
+    const pos = tf.sum(tf.mul(h, gatherRows(this.itemTable, tgt)), 1);
+    const neg = tf.sum(tf.mul(h, gatherRows(this.itemTable, negatives!.reshape([b * l]) as tf.Tensor1D)), 1);
+    // −log σ(pos) − log(1 − σ(neg)) = softplus(−pos) + softplus(neg)
+    const per = tf.add(tf.softplus(tf.neg(pos)), tf.softplus(neg));
+    return tf.div(tf.sum(tf.mul(per, mask)), count) as tf.Scalar;
+  }
+
+  /** [batch, numItems] = last hidden state · item table (padding column excluded); caller disposes. */
+  score(cases: readonly EvalCase[]): tf.Tensor2D {
+    const { maxLen } = this.options;
+    const ids = padLeft(cases.map((c) => c.history), maxLen);
+    return tf.tidy(() => {
+      const x = tf.tensor2d(ids, [cases.length, maxLen], 'int32');
+      const h = this.hidden(x, false, 0);
+      const last = tf.slice(h, [0, maxLen - 1, 0], [-1, 1, -1]).reshape([cases.length, this.options.dim]) as tf.Tensor2D;
+      return tf.matMul(last, tf.slice(this.itemTable, [1, 0], [-1, -1]), false, true);
+    });
+  }
+
+  fit(ctx: TrainContext): Promise<TrainReport> {
+    return trainSequential(this, ctx, this.options);
+  }
+
+  parameterCount(): number {
+    return Object.values(this.variables).reduce((s, v) => s + v.size, 0);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const v of Object.values(this.variables)) v.dispose();
+  }
+}
+
+export type { MetricValues };

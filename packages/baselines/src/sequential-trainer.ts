@@ -1,0 +1,137 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { AdamW, hasCheckpoint, restoreTrainingState, saveTrainingState, type MetricValues, type TrainContext, type TrainReport } from '@ed2/core';
+import { padLeft, trainingPairs } from './sequence-batch';
+import type { SequentialModel } from './sequential-model';
+
+export interface TrainerOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly weightDecay: number;
+  readonly patience: number;
+  readonly evalEvery: number;
+  /** Validation metric for early stopping. */
+  readonly metric: string;
+}
+
+interface Progress {
+  epoch: number;
+  bestEpoch: number;
+  best: number;
+  bestValid: MetricValues;
+  bad: number;
+  history: TrainReport['history'][number][];
+}
+
+/**
+ * Shared trainer of the sequential baselines: shuffled mini-batches (Rng), AdamW, early stopping on
+ * a validation metric with best weights restored, per-epoch checkpoints (weights, best weights,
+ * optimizer, rng, progress) and exact resume, abort between steps, progress and metric events.
+ */
+export async function trainSequential(model: SequentialModel, ctx: TrainContext, o: TrainerOptions): Promise<TrainReport> {
+  const t0 = Date.now();
+  const rng = ctx.rng.fork(`train/${model.name}`);
+  const { maxLen, numItems } = model.options;
+  const pairs = trainingPairs(ctx.split.train);
+  const n = pairs.inputs.length;
+  const inputIds = padLeft(pairs.inputs, maxLen);
+  const targetIds = padLeft(pairs.targets, maxLen);
+  const seen = pairs.users.map((u) => new Set(ctx.split.train[u]));
+  const trainVars = Object.values(model.variables);
+  const best: Record<string, tf.Variable> = {};
+  for (const [k, v] of Object.entries(model.variables)) best[`best/${k}`] = tf.variable(v.clone(), false, `${v.name}/best`);
+  const optimizer = new AdamW({ learningRate: o.learningRate, weightDecay: o.weightDecay });
+  const state = { variables: { ...model.variables, ...best }, optimizer, rng };
+  const p: Progress = { epoch: 0, bestEpoch: 0, best: -Infinity, bestValid: {}, bad: 0, history: [] };
+  let resumedFromEpoch: number | undefined;
+  try {
+    if (ctx.resume && ctx.checkpointDir && hasCheckpoint(ctx.checkpointDir)) {
+      const meta = (await restoreTrainingState(ctx.checkpointDir, state)) as unknown as Progress;
+      Object.assign(p, meta, { best: meta.best ?? -Infinity });
+      resumedFromEpoch = p.epoch;
+      ctx.events.info(`${model.name}: resumed from epoch ${p.epoch}`);
+    }
+    let samples = 0;
+    let trainSeconds = 0;
+    while (p.epoch < o.epochs && p.bad < o.patience && !ctx.signal?.aborted) {
+      const epoch = p.epoch + 1;
+      const te = Date.now();
+      const order = rng.permutation(n);
+      const steps = Math.ceil(n / o.batchSize);
+      const bar = ctx.events.progress(`train/${model.name}`, `epoch ${epoch}/${o.epochs}`, steps, 'batch');
+      let lossSum = 0;
+      let aborted = false;
+      for (let s = 0; s < steps; s++) {
+        if (ctx.signal?.aborted) {
+          aborted = true;
+          break;
+        }
+        const rows = order.subarray(s * o.batchSize, Math.min(n, (s + 1) * o.batchSize));
+        const b = rows.length;
+        const x = new Int32Array(b * maxLen);
+        const y = new Int32Array(b * maxLen);
+        rows.forEach((r, i) => {
+          x.set(inputIds.subarray(r * maxLen, (r + 1) * maxLen), i * maxLen);
+          y.set(targetIds.subarray(r * maxLen, (r + 1) * maxLen), i * maxLen);
+        });
+        let neg: Int32Array | undefined;
+        if (model.options.loss === 'bce') {
+          neg = new Int32Array(b * maxLen);
+          rows.forEach((r, i) => {
+            for (let j = 0; j < maxLen; j++) {
+              if (y[i * maxLen + j] === 0) continue;
+              let item = rng.int(numItems);
+              while (seen[r].has(item) && seen[r].size < numItems) item = rng.int(numItems);
+              neg![i * maxLen + j] = item + 1;
+            }
+          });
+        }
+        const seed = rng.tfSeed();
+        const ts = Date.now();
+        const loss = tf.tidy(() => {
+          const xt = tf.tensor2d(x, [b, maxLen], 'int32');
+          const yt = tf.tensor2d(y, [b, maxLen], 'int32');
+          const nt = neg ? tf.tensor2d(neg, [b, maxLen], 'int32') : undefined;
+          return optimizer.step(() => model.loss(xt, yt, nt, seed), trainVars);
+        });
+        const value = (await loss.data())[0];
+        loss.dispose();
+        trainSeconds += (Date.now() - ts) / 1000;
+        samples += b;
+        lossSum += value * b;
+        bar.tick(1, { loss: Number(value.toFixed(4)), 'seq/s': Math.round(samples / Math.max(trainSeconds, 1e-3)) });
+      }
+      bar.done();
+      // An aborted epoch is discarded: the checkpoint keeps the last complete epoch.
+      if (aborted) break;
+      const loss = lossSum / n;
+      ctx.events.metric(`${model.name}/loss`, loss, epoch, 'train');
+      let valid: MetricValues | undefined;
+      if (epoch % o.evalEvery === 0 || epoch === o.epochs) {
+        valid = await ctx.validate(model);
+        for (const [k, v] of Object.entries(valid)) ctx.events.metric(`${model.name}/${k}`, v, epoch, 'valid');
+        const m = valid[o.metric] ?? -Infinity;
+        if (m > p.best) {
+          Object.assign(p, { best: m, bestEpoch: epoch, bestValid: valid, bad: 0 });
+          tf.tidy(() => Object.entries(model.variables).forEach(([k, v]) => best[`best/${k}`].assign(v)));
+        } else p.bad += o.evalEvery;
+      }
+      p.epoch = epoch;
+      p.history.push({ epoch, loss, ...(valid ? { valid } : {}), seconds: (Date.now() - te) / 1000 });
+      if (ctx.checkpointDir) await saveTrainingState(ctx.checkpointDir, state, JSON.parse(JSON.stringify({ ...p, best: Number.isFinite(p.best) ? p.best : null })));
+    }
+    if (p.bestEpoch > 0) tf.tidy(() => Object.entries(model.variables).forEach(([k, v]) => v.assign(best[`best/${k}`])));
+    return {
+      epochs: p.epoch,
+      bestEpoch: p.bestEpoch,
+      bestValid: p.bestValid,
+      seconds: (Date.now() - t0) / 1000,
+      ...(samples > 0 ? { throughput: samples / Math.max(trainSeconds, 1e-3) } : {}),
+      ...(resumedFromEpoch !== undefined ? { resumedFromEpoch } : {}),
+      history: p.history,
+    };
+  } finally {
+    optimizer.dispose();
+    for (const v of Object.values(best)) v.dispose();
+  }
+}
