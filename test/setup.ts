@@ -1,4 +1,7 @@
 import 'reflect-metadata';
-// Until the backend selector lands: gradients + the pure-JS cpu backend.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@tensorflow/tfjs-backend-cpu';
+import { initBackend, type BackendName } from '@ed2/core';
+
+// One backend per worker, chosen by REC_BACKEND (auto = tensorflow → wasm → cpu). The default stays `cpu`
+// until every package's tests pass on wasm (core's checkpoint test uses tf.complex, which wasm lacks).
+// vitest runs setup files as modules, so top-level await is allowed here.
+await initBackend({ backend: (process.env.REC_BACKEND ?? 'cpu') as BackendName });

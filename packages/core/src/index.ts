@@ -20,3 +20,6 @@ export * from './run/run-directory';
 export * from './run/run-lock';
 export * from './run/interrupt-handler';
 export * from './checkpoint/training-state';
+export * from './backend/init-backend';
+export * from './backend/describe-backends';
+export * from './backend/wasm-gather-gradient';

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DEFAULT_LOADERS } from './init-backend';
+
+export interface BackendDescription {
+  inUse: string;
+  tfjsVersion: string;
+  /** TensorFlow C library version when the native backend is in use. */
+  tensorflowVersion?: string;
+  threads?: number;
+  /** Faster backends not in use, with a one-line reason. */
+  notInUse: { name: string; reason: string }[];
+  /** Measured matmul throughput when `probe` was requested. */
+  matmulGflops?: number;
+}
+
+const FASTER: Record<string, string[]> = {
+  cpu: ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm'],
+  wasm: ['tensorflow-gpu', 'webgpu', 'tensorflow'],
+  tensorflow: ['tensorflow-gpu', 'webgpu'],
+  webgpu: [],
+};
+
+function loadReason(pkg: string): string | undefined {
+  try {
+    require.resolve(pkg);
+  } catch {
+    return `not installed (npm install ${pkg})`;
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(pkg);
+    return undefined;
+  } catch (e) {
+    return `failed to load: ${(e as Error).message.split('\n')[0]}`;
+  }
+}
+
+/** n×n×n matmul throughput on the current backend (GFLOP/s, best of 3 after a warm-up). */
+export async function matmulGflops(n = 1024): Promise<number> {
+  const a = tf.randomUniform([n, n]);
+  const b = tf.randomUniform([n, n]);
+  let best = Infinity;
+  for (let i = 0; i < 4; i++) {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+    if (i > 0) best = Math.min(best, performance.now() - t0);
+  }
+  a.dispose();
+  b.dispose();
+  return (2 * n ** 3) / (best / 1000) / 1e9;
+}
+
+/** What `rec doctor` prints about tensor backends. Call after initBackend. */
+export async function describeBackends(opts: { probe?: boolean } = {}): Promise<BackendDescription> {
+  const inUse = tf.getBackend();
+  const d: BackendDescription = { inUse, tfjsVersion: tf.version_core, notInUse: [] };
+  if (inUse === 'tensorflow') {
+    const node = require('@tensorflow/tfjs-node') as { version?: Record<string, string> };
+    d.tensorflowVersion = node.version?.['tfjs-node'] && (node.version as Record<string, string>)['tensorflow'];
+  }
+  if (inUse === 'wasm') {
+    const w = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount?: () => number };
+    d.threads = w.getThreadsCount?.();
+  }
+  const pkgs: Record<string, string> = {
+    tensorflow: '@tensorflow/tfjs-node',
+    'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+    webgpu: '@tensorflow/tfjs-backend-webgpu',
+    wasm: '@tensorflow/tfjs-backend-wasm',
+  };
+  for (const name of FASTER[inUse] ?? []) {
+    const reason = loadReason(pkgs[name]) ?? (name === 'webgpu' ? loadReason('webgpu') : undefined);
+    d.notInUse.push({ name, reason: reason ?? 'available but not selected (pass --backend ' + name + ')' });
+  }
+  void DEFAULT_LOADERS;
+  if (opts.probe) d.matmulGflops = await matmulGflops();
+  return d;
+}
