@@ -36,7 +36,7 @@ function buildFromWheel(pkgDir) {
   const ex = path.join(tmp, 'x');
   run('python3', ['-c', `import zipfile,sys
 z=zipfile.ZipFile(sys.argv[1])
-z.extractall(sys.argv[2],[n for n in z.namelist() if n.startswith('tensorflow/libtensorflow') or n.startswith('tensorflow/include/tensorflow/c/')])`,
+z.extractall(sys.argv[2],[n for n in z.namelist() if n.startswith(('tensorflow/libtensorflow','tensorflow/include/tensorflow/','tensorflow/include/xla/','tensorflow/include/tsl/'))])`,
     path.join(tmp, wheel), ex]);
   const deps = path.join(pkgDir, 'deps');
   fs.rmSync(deps, { recursive: true, force: true });
@@ -55,7 +55,10 @@ z.extractall(sys.argv[2],[n for n in z.namelist() if n.startswith('tensorflow/li
   for (const n of ['libtensorflow.so', 'libtensorflow.so.2']) link(cc, n);
   link(fw, 'libtensorflow_framework.so');
   const pregyp = require.resolve('@mapbox/node-pre-gyp/bin/node-pre-gyp', { paths: [pkgDir, root] });
-  run(process.execPath, [pregyp, 'install', '--build-from-source'], { cwd: pkgDir });
+  // node-gyp needs node headers; use the system ones when npm did not pass a nodedir (no network here).
+  const env = { ...process.env };
+  if (!env.npm_config_nodedir && fs.existsSync('/usr/include/node/node_api.h')) env.npm_config_nodedir = '/usr';
+  run(process.execPath, [pregyp, 'install', '--build-from-source'], { cwd: pkgDir, env });
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
