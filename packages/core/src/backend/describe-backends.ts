@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_LOADERS } from './init-backend';
 
 export interface BackendDescription {
   inUse: string;
@@ -57,8 +56,7 @@ export async function describeBackends(opts: { probe?: boolean } = {}): Promise<
   const inUse = tf.getBackend();
   const d: BackendDescription = { inUse, tfjsVersion: tf.version_core, notInUse: [] };
   if (inUse === 'tensorflow') {
-    const node = require('@tensorflow/tfjs-node') as { version?: Record<string, string> };
-    d.tensorflowVersion = node.version?.['tfjs-node'] && (node.version as Record<string, string>)['tensorflow'];
+    d.tensorflowVersion = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding?.TF_Version;
   }
   if (inUse === 'wasm') {
     const w = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount?: () => number };
@@ -70,11 +68,12 @@ export async function describeBackends(opts: { probe?: boolean } = {}): Promise<
     webgpu: '@tensorflow/tfjs-backend-webgpu',
     wasm: '@tensorflow/tfjs-backend-wasm',
   };
+  // probe first: loading another backend's package below may register it at a higher priority
+  if (opts.probe) d.matmulGflops = await matmulGflops();
   for (const name of FASTER[inUse] ?? []) {
     const reason = loadReason(pkgs[name]) ?? (name === 'webgpu' ? loadReason('webgpu') : undefined);
     d.notInUse.push({ name, reason: reason ?? 'available but not selected (pass --backend ' + name + ')' });
   }
-  void DEFAULT_LOADERS;
-  if (opts.probe) d.matmulGflops = await matmulGflops();
+  if (tf.getBackend() !== inUse) await tf.setBackend(inUse);
   return d;
 }

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { RecError } from '../errors/rec-error';
 import { installWasmGatherGradient } from './wasm-gather-gradient';
 
@@ -47,10 +46,12 @@ function requireOrFail(pkg: string): unknown {
 /** Built-in loaders; tests may pass overrides to `initBackend` to force failures. */
 export const DEFAULT_LOADERS: Record<Exclude<BackendName, 'auto'>, BackendLoader> = {
   tensorflow: async () => {
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '2'; // silence TensorFlow's CPU-feature banner
     requireOrFail('@tensorflow/tfjs-node');
     return 'tensorflow';
   },
   'tensorflow-gpu': async () => {
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
     requireOrFail('@tensorflow/tfjs-node-gpu');
     return 'tensorflow';
   },
@@ -82,6 +83,23 @@ export const DEFAULT_LOADERS: Record<Exclude<BackendName, 'auto'>, BackendLoader
   },
 };
 
+/**
+ * Register tfjs's gradients once. `dist/register_all_gradients` is ESM-only (fine under vitest, not in plain
+ * CommonJS Node), so fall back to @tensorflow/tfjs's CommonJS bundle, which registers the same gradients
+ * into tfjs-core's global registry.
+ */
+export function ensureGradients(): void {
+  if (tf.getGradient('Abs')) return;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('@tensorflow/tfjs-core/dist/register_all_gradients');
+  } catch {
+    /* ESM-only in plain Node: use the CommonJS bundle below */
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (!tf.getGradient('Abs')) require('@tensorflow/tfjs');
+}
+
 async function activate(tfName: string): Promise<void> {
   let ok: boolean;
   try {
@@ -105,6 +123,7 @@ export async function initBackend(
   if (!(BACKEND_NAMES as readonly string[]).includes(requested)) {
     throw new RecError('E_BACKEND', `unknown backend "${requested}"`, { hint: `valid backends: ${BACKEND_NAMES.join(', ')}` });
   }
+  ensureGradients();
   const all = { ...DEFAULT_LOADERS, ...loaders };
   const order = requested === 'auto' ? AUTO_ORDER : [requested];
   const skipped: BackendInfo['skipped'] = [];
