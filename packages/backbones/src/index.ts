@@ -7,3 +7,6 @@ export * from './generation/prefix-trie';
 export * from './generation/generate';
 export * from './generation/beam-search';
 export * from './training/lm-train-step';
+export * from './tokenizer/tokenizer';
+export * from './tokenizer/sentencepiece-bpe';
+export * from './tokenizer/read-llama2c-tokenizer';
