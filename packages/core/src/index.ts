@@ -23,3 +23,6 @@ export * from './checkpoint/training-state';
 export * from './backend/init-backend';
 export * from './backend/describe-backends';
 export * from './backend/wasm-gather-gradient';
+export * from './data/leave-one-out';
+export * from './data/k-core';
+export * from './data/associated-users';

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { Corpus } from '../domain/corpus';
+import { associatedUsers } from './associated-users';
+import { kCore } from './k-core';
+import { leaveOneOut } from './leave-one-out';
+
+const corpus = (seqs: number[][], numItems: number): Corpus => ({
+  name: 't',
+  items: Array.from({ length: numItems }, (_, id) => ({ id, key: `i${id}` })),
+  users: seqs.map((_, id) => ({ id, key: `u${id}` })),
+  sequences: seqs,
+  source: {},
+});
+
+describe('data utilities', () => {
+  it('leaveOneOut holds out last two items, skips short users', () => {
+    const s = leaveOneOut(corpus([[0, 1, 2, 3], [1, 2]], 4));
+    expect(s.train).toEqual([[0, 1], [1, 2]]);
+    expect(s.valid).toEqual([{ user: 0, history: [0, 1], target: 2 }]);
+    expect(s.test).toEqual([{ user: 0, history: [0, 1, 2], target: 3 }]);
+  });
+  it('associatedUsers uses training part only', () => {
+    const a = associatedUsers(leaveOneOut(corpus([[0, 1, 2, 3], [0, 3, 1]], 4)));
+    expect(a.get(0)).toEqual([0, 1]);
+    expect(a.get(3)).toBeUndefined();
+  });
+  it('kCore filters iteratively and remaps ids', () => {
+    const c = kCore(corpus([[0, 1, 2], [0, 1], [0, 1, 3]], 4), 2);
+    expect(c.sequences).toEqual([[0, 1], [0, 1], [0, 1]]);
+    expect(c.items.map((i) => i.key)).toEqual(['i0', 'i1']);
+  });
+});
