@@ -26,3 +26,4 @@ export * from './backend/wasm-gather-gradient';
 export * from './data/leave-one-out';
 export * from './data/k-core';
 export * from './data/associated-users';
+export * from './data/corpus-stats';

@@ -30,3 +30,16 @@ describe('data utilities', () => {
     expect(c.items.map((i) => i.key)).toEqual(['i0', 'i1']);
   });
 });
+
+import { corpusStats, formatStats } from './corpus-stats';
+describe('corpusStats', () => {
+  it('counts, lengths, gini', () => {
+    const s = corpusStats(corpus([[0, 1, 2, 3], [0, 0], [0]], 4));
+    expect(s.interactions).toBe(7);
+    expect(s.seqLength).toEqual({ min: 1, mean: 7 / 3, median: 2, max: 4 });
+    expect(s.usersTooShortForEval).toBe(2);
+    expect(corpusStats(corpus([[0, 1], [1, 0]], 2)).popularityGini).toBe(0);
+    expect(s.popularityGini).toBeGreaterThan(0.2);
+    expect(formatStats('t', s)).toContain('interactions   7');
+  });
+});
