@@ -8,13 +8,17 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const rows = table.shape[0];
-  const f = tf.customGrad(((t: tf.Tensor) => {
+  // `ids` is saved on the tape: the caller's tidy may dispose it before the backward pass runs.
+  const f = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([ids]);
     return {
       value: tf.gather(t as tf.Tensor2D, ids),
-      gradFunc: (dy: tf.Tensor) =>
-        tf.getBackend() === 'tensorflow'
-          ? tf.unsortedSegmentSum(dy, ids, rows)
-          : tf.matMul(tf.oneHot(ids, rows, 1, 0, 'float32'), dy as tf.Tensor2D, true, false),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const idx = tf.cast(saved[0], 'int32') as tf.Tensor1D;
+        return tf.getBackend() === 'tensorflow'
+          ? tf.unsortedSegmentSum(dy, idx, rows)
+          : tf.matMul(tf.oneHot(idx, rows, 1, 0, 'float32'), dy as tf.Tensor2D, true, false);
+      },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(table) as tf.Tensor2D;

@@ -64,7 +64,7 @@ export abstract class SequentialModel implements TrainableRecommender {
     if (this.options.loss === 'ce') {
       const logits = tf.matMul(h, tf.slice(this.itemTable, [1, 0], [-1, -1]), false, true);
       const logp = tf.logSoftmax(logits);
-      const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.maximum(tf.sub(tgt, 1), 0) as tf.Tensor1D, this.options.numItems, 1, 0, 'float32')), 1);
+      const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.cast(tf.maximum(tf.sub(tgt, 1), 0), 'int32') as tf.Tensor1D, this.options.numItems, 1, 0, 'float32')), 1);
       return tf.div(tf.neg(tf.sum(tf.mul(picked, mask))), count) as tf.Scalar;
     }
     const pos = tf.sum(tf.mul(h, gatherRows(this.itemTable, tgt)), 1);

@@ -39,7 +39,7 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
   const seen = pairs.users.map((u) => new Set(ctx.split.train[u]));
   const trainVars = Object.values(model.variables);
   const best: Record<string, tf.Variable> = {};
-  for (const [k, v] of Object.entries(model.variables)) best[`best/${k}`] = tf.variable(v.clone(), false, `${v.name}/best`);
+  for (const [k, v] of Object.entries(model.variables)) best[`best/${k}`] = tf.tidy(() => tf.variable(v.clone(), false, `${v.name}/best`));
   const optimizer = new AdamW({ learningRate: o.learningRate, weightDecay: o.weightDecay });
   const state = { variables: { ...model.variables, ...best }, optimizer, rng };
   const p: Progress = { epoch: 0, bestEpoch: 0, best: -Infinity, bestValid: {}, bad: 0, history: [] };
