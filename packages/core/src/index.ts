@@ -5,6 +5,7 @@ export * from './domain/split';
 export * from './domain/recommender';
 export * from './domain/dataset-loader';
 export * from './domain/trainable-recommender';
+export * from './domain/entity-index';
 export * from './di/tokens';
 export * from './plugin/plugin-manifest';
 export * from './plugin/plugin-registry';
