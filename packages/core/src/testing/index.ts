@@ -5,3 +5,4 @@
 // Others append their own suites' exports below (one `export * from './x';` line each).
 export * from './recommender-contract';
 export * from './manifest-contract';
+export * from './task-contract';
