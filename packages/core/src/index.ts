@@ -6,6 +6,7 @@ export * from './domain/recommender';
 export * from './domain/dataset-loader';
 export * from './domain/trainable-recommender';
 export * from './domain/entity-index';
+export * from './domain/indexer';
 export * from './domain/instruction-task';
 export * from './di/tokens';
 export * from './plugin/plugin-manifest';

@@ -5,4 +5,5 @@
 // Others append their own suites' exports below (one `export * from './x';` line each).
 export * from './recommender-contract';
 export * from './manifest-contract';
+export * from './indexer-contract';
 export * from './task-contract';
