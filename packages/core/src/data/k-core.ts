@@ -1,6 +1,10 @@
-import type { Corpus } from '../domain/corpus';
+import type { Corpus, Review } from '../domain/corpus';
 
-/** Iterative k-core: drop users and items with < k interactions until stable, then remap ids densely. */
+/**
+ * Iterative k-core: drop users and items with < k interactions until stable, then remap ids densely.
+ * Reviews are kept when their user and item survive and the item is still in that user's sequence,
+ * with both ids remapped.
+ */
 export function kCore(corpus: Corpus, k: number): Corpus {
   let seqs = corpus.sequences.map((s, u) => ({ u, items: [...s], idx: s.map((_, i) => i) }));
   for (;;) {
@@ -31,7 +35,24 @@ export function kCore(corpus: Corpus, k: number): Corpus {
     timestamps: corpus.timestamps
       ? seqs.map((s) => s.idx.map((j) => corpus.timestamps![s.u]![j]!))
       : undefined,
-    reviews: undefined,
+    reviews: corpus.reviews ? remapReviews(corpus, seqs, itemMap) : undefined,
     source: { ...corpus.source, kCore: k },
   };
+}
+
+function remapReviews(corpus: Corpus, seqs: readonly { u: number; items: number[] }[], itemMap: Map<number, number>): Review[] {
+  const userMap = new Map<number, number>();
+  const kept = new Map<number, Set<number>>();
+  seqs.forEach((s, nu) => {
+    userMap.set(s.u, nu);
+    kept.set(s.u, new Set(s.items));
+  });
+  const out: Review[] = [];
+  for (const r of corpus.reviews ?? []) {
+    const user = userMap.get(r.user);
+    const item = itemMap.get(r.item);
+    if (user === undefined || item === undefined || !kept.get(r.user)!.has(r.item)) continue;
+    out.push({ ...r, user, item });
+  }
+  return out;
 }

@@ -7,3 +7,4 @@ export * from './recommender-contract';
 export * from './manifest-contract';
 export * from './indexer-contract';
 export * from './task-contract';
+export * from './dataset-contract';
