@@ -1,0 +1,82 @@
+import { EventBus, PluginRegistry, Rng, type InstructionTask, type LogEvent } from '@ed2/core';
+import { leakageProblems, manifestContract } from '@ed2/core/testing';
+import { container } from 'tsyringe';
+import { describe, expect, it } from 'vitest';
+import { randomContext, tinyContext, tinyCorpus } from './__fixtures__/tiny-corpus';
+import { buildInstructionSamples, countSamples } from './build-instruction-samples';
+import manifest from './plugin';
+import { createTasks, resolveTasks } from './resolve-tasks';
+
+const registry = () => {
+  const r = new PluginRegistry();
+  r.register(manifest);
+  return r;
+};
+const ALL = ['co-purchase', 'comment-query', 'index-item', 'item-index', 'profile', 'sequential'];
+const allTasks = () => createTasks(resolveTasks('all', registry()), registry(), container.createChildContainer());
+
+function build(tasks: InstructionTask[], ctx = tinyContext(), events = new EventBus()) {
+  const logs: LogEvent[] = [];
+  events.on((e) => e.type === 'log' && logs.push(e));
+  return { samples: buildInstructionSamples(tasks, { ...ctx, events }), logs };
+}
+
+describe('resolveTasks / createTasks', () => {
+  it('"all" selects every registered task; a list is checked against the registry', () => {
+    expect(resolveTasks('all', registry())).toEqual(ALL);
+    expect(resolveTasks(' sequential, profile,sequential ', registry())).toEqual(['sequential', 'profile']);
+    expect(() => resolveTasks('sequential,co-purchse', registry())).toThrow(/Unknown task "co-purchse".*Known tasks: co-purchase, comment-query.*Did you mean "co-purchase"/);
+    expect(() => resolveTasks(' , ', registry())).toThrow(expect.objectContaining({ code: 'E_CONFIG' }));
+  });
+
+  it('creates configured tasks through the registry and rejects bad configs', async () => {
+    const [seq] = await createTasks(['sequential'], registry(), container.createChildContainer(), { sequential: { templates: ['sequential-2'] } });
+    expect(seq.samples(tinyContext()).every((s) => s.template === 'sequential-2')).toBe(true);
+    await expect(createTasks(['profile'], registry(), container.createChildContainer(), { profile: { maxHistroy: 3 } })).rejects.toThrow(/maxHistroy/);
+  });
+});
+
+describe('buildInstructionSamples', () => {
+  it('runs every task on a full corpus, with no warning and no leakage', async () => {
+    const { samples, logs } = build(await allTasks());
+    expect(logs.filter((l) => l.level === 'warn')).toEqual([]);
+    expect(Object.keys(countSamples(samples)).sort()).toEqual(ALL);
+    expect(leakageProblems(samples, tinyContext())).toEqual([]);
+    const ctx = randomContext(9);
+    expect(leakageProblems(build(await allTasks(), ctx).samples, ctx)).toEqual([]);
+  });
+
+  it('skips a task that lacks its data with ONE warning naming the task and the missing data', async () => {
+    const bare = { ...tinyCorpus, reviews: undefined, users: tinyCorpus.users.map(({ id, key }) => ({ id, key })), items: tinyCorpus.items.map(({ id, key }) => ({ id, key })) };
+    const { samples, logs } = build(await allTasks(), tinyContext('train', { corpus: bare }));
+    const warns = logs.filter((l) => l.level === 'warn');
+    expect(warns.map((w) => w.data?.task)).toEqual(['comment-query', 'index-item', 'item-index', 'profile']);
+    expect(warns[0].message).toMatch(/^task "comment-query" skipped: corpus "tiny": comment needs review text/);
+    expect(Object.keys(countSamples(samples))).toEqual(['co-purchase', 'sequential']);
+  });
+
+  it('reports a partial task as info, and an item-only model skips co-purchase', async () => {
+    const { logs } = build(await allTasks(), tinyContext('train', { corpus: { ...tinyCorpus, reviews: undefined }, itemOnly: true }));
+    expect(logs.filter((l) => l.level === 'warn').map((l) => l.data?.task)).toEqual(['co-purchase']);
+    expect(logs.filter((l) => l.level === 'info').map((l) => l.message)).toEqual([expect.stringMatching(/^task "comment-query": only query samples/)]);
+  });
+
+  it('is deterministic per seed, and one task\'s samples do not depend on the others', async () => {
+    const tasks = await allTasks();
+    const a = build(tasks, tinyContext('train', { seed: 21 })).samples;
+    expect(build(tasks, tinyContext('train', { seed: 21 })).samples).toEqual(a);
+    expect(build(tasks, tinyContext('train', { seed: 22 })).samples).not.toEqual(a);
+    const alone = build([tasks[5]], { ...tinyContext('train'), rng: new Rng(21) }).samples;
+    expect(alone).toEqual(a.filter((s) => s.task === 'sequential'));
+  });
+
+  it('valid/test parts hold only sequential samples, one per held-out case', async () => {
+    for (const part of ['valid', 'test'] as const) {
+      const counts = countSamples(build(await allTasks(), tinyContext(part)).samples);
+      expect(Object.keys(counts)).toEqual(['sequential']);
+      expect(counts.sequential.total).toBe(3);
+    }
+  });
+});
+
+manifestContract(manifest);
