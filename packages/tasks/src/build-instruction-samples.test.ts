@@ -31,7 +31,7 @@ describe('resolveTasks / createTasks', () => {
 
   it('creates configured tasks through the registry and rejects bad configs', async () => {
     const [seq] = await createTasks(['sequential'], registry(), container.createChildContainer(), { sequential: { templates: ['sequential-2'] } });
-    expect(seq.samples(tinyContext()).every((s) => s.template === 'sequential-2')).toBe(true);
+    expect([...seq.samples(tinyContext())].every((s) => s.template === 'sequential-2')).toBe(true);
     await expect(createTasks(['profile'], registry(), container.createChildContainer(), { profile: { maxHistroy: 3 } })).rejects.toThrow(/maxHistroy/);
   });
 });
