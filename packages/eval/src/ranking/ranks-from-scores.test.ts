@@ -55,6 +55,16 @@ describe('ranksFromScores', () => {
     scores.dispose();
   });
 
+  it('with excludeSeen, excluded items leave the ranking: ties with them do not count, a NaN target ranks last among the rest', async () => {
+    const scores = tf.tensor2d([
+      [0.5, 0.5, 0.5, 0.2, NaN32], // target 1 ties with 0 (seen) and 2 → rank 2 with 0 excluded
+      [NaN32, 0.3, 0.4, 0.1, 0.9], // NaN target 0, items 2, 4 seen → last of the 3 remaining
+    ]);
+    expect(Array.from(await ranksFromScores(scores, [1, 0]))).toEqual([3, 5]);
+    expect(Array.from(await ranksFromScores(scores, [1, 0], { exclude: [[0, 0, 1], [4, 2, 0]] }))).toEqual([2, 3]);
+    scores.dispose();
+  });
+
   it('leaves the tensor count unchanged and does not dispose the caller-owned scores', async () => {
     const scores = tf.randomUniform([16, 50], 0, 1, 'float32', 3) as tf.Tensor2D;
     const targets = Array.from({ length: 16 }, (_, i) => (i * 7) % 50);
