@@ -4,6 +4,7 @@ import type { Corpus, ItemRecord, Review, UserRecord } from '../domain/corpus';
 import type { DatasetLoader } from '../domain/dataset-loader';
 import { RecError } from '../errors/rec-error';
 import { dataFormatError } from './data-format-error';
+import { throwIfAborted } from './throw-if-aborted';
 import { applyDatasetOptions, datasetOptionsShape } from './dataset-options';
 import { denseIdOrder, indexOf } from './dense-id-order';
 import { findPrefix, optionalFile, type DatasetFiles } from './find-prefix';
@@ -47,7 +48,8 @@ export class AmazonLcrecLoader implements DatasetLoader {
 
   constructor(private readonly config: AmazonLcrecConfig) {}
 
-  async load(): Promise<Corpus> {
+  async load(options: { signal?: AbortSignal } = {}): Promise<Corpus> {
+    throwIfAborted(options.signal, this.config.path);
     const files = await findPrefix(this.config.path, [INTER], this.config.prefix);
     if (!files) {
       throw new RecError('E_DATA_MISSING', `No *${INTER} file found at ${this.config.path}`, { hint: 'Point the amazon-lcrec dataset at a folder holding X.inter.json.' });
@@ -91,6 +93,7 @@ export class AmazonLcrecLoader implements DatasetLoader {
         ...(assoc ? { associatedUsers: assoc } : {}),
       },
     };
+    throwIfAborted(options.signal, this.config.path);
     return applyDatasetOptions(corpus, this.config);
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Corpus } from '../domain/corpus';
 import type { DatasetLoader } from '../domain/dataset-loader';
 import { RecError } from '../errors/rec-error';
+import { throwIfAborted } from './throw-if-aborted';
 import { applyDatasetOptions, datasetOptionsShape } from './dataset-options';
 import { findPrefix } from './find-prefix';
 import { loadRecboleInteractions } from './recbole-interactions';
@@ -42,7 +43,8 @@ export class RecboleLoader implements DatasetLoader {
 
   constructor(private readonly config: RecboleConfig) {}
 
-  async load(): Promise<Corpus> {
+  async load(options: { signal?: AbortSignal } = {}): Promise<Corpus> {
+    throwIfAborted(options.signal, this.config.path);
     const found = await locate(this.config.path, this.config.prefix);
     if (!found) {
       throw new RecError('E_DATA_MISSING', `No RecBole atomic files (*.inter) found at ${this.config.path}`, {
@@ -50,6 +52,7 @@ export class RecboleLoader implements DatasetLoader {
       });
     }
     const corpus = found.presplit ? await loadRecbolePresplit(found.files) : await loadRecboleInteractions(found.files);
+    throwIfAborted(options.signal, this.config.path);
     return applyDatasetOptions(corpus, this.config);
   }
 }

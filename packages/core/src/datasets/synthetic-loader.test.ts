@@ -38,8 +38,8 @@ function markovVsPopularity(corpus: Corpus): { markov: number; popularity: numbe
 
 describe('synthetic generator', () => {
   it('generates the default size in under 1 s', async () => {
-    let ms = Infinity;
-    for (let k = 0; k < 2; k++) {
+    let ms = Infinity; // best of three: the machine is shared
+    for (let k = 0; k < 3; k++) {
       const t0 = performance.now();
       await make().load();
       ms = Math.min(ms, performance.now() - t0);

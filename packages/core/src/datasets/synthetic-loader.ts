@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Corpus, ItemRecord, Review, UserRecord } from '../domain/corpus';
 import type { DatasetLoader } from '../domain/dataset-loader';
 import { Rng } from '../random/rng';
+import { throwIfAborted } from './throw-if-aborted';
 import { applyDatasetOptions, datasetOptionsShape } from './dataset-options';
 import { NEGATIVE_OPENERS, NEGATIVE_VERDICTS, POSITIVE_OPENERS, POSITIVE_VERDICTS, SYNTHETIC_WORD_BANKS, type CategoryBank } from './synthetic-word-banks';
 
@@ -116,7 +117,8 @@ export class SyntheticLoader implements DatasetLoader {
 
   constructor(private readonly config: SyntheticConfig) {}
 
-  async load(): Promise<Corpus> {
+  async load(options: { signal?: AbortSignal } = {}): Promise<Corpus> {
+    throwIfAborted(options.signal, 'the synthetic dataset');
     const cfg = this.config;
     const root = new Rng(cfg.seed);
     const cat = catalogue(cfg, root.fork('items'));
@@ -183,6 +185,7 @@ export class SyntheticLoader implements DatasetLoader {
       reviews,
       source: { loader: 'synthetic', config: { ...cfg } },
     };
+    throwIfAborted(options.signal, 'the synthetic dataset');
     return applyDatasetOptions(corpus, cfg);
   }
 
