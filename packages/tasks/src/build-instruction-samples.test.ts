@@ -1,5 +1,5 @@
 import { EventBus, PluginRegistry, Rng, type InstructionTask, type LogEvent } from '@ed2/core';
-import { leakageProblems, manifestContract } from '@ed2/core/testing';
+import { leakageProblems, manifestContract, sampleProblems } from '@ed2/core/testing';
 import { container } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
 import { randomContext, tinyContext, tinyCorpus } from './__fixtures__/tiny-corpus';
@@ -80,3 +80,29 @@ describe('buildInstructionSamples', () => {
 });
 
 manifestContract(manifest);
+
+describe('task contract checks catch broken tasks', () => {
+  const base = { name: 'leaky', templates: ['t1', 't2', 't3'], requires: () => ({ ok: true as const }) };
+  it('leakageProblems flags a held-out target as a training response, and a non-training pairing', () => {
+    const ctx = tinyContext();
+    // u0's validation item is 3 (I[3]); pairing u2 with item 1 uses u2's test interaction
+    const leaky = [
+      { task: 'leaky', template: 't1', prompt: 'next for u0?', response: '<a_3><b_1>', split: 'train' as const, user: 0 },
+      { task: 'leaky', template: 't1', prompt: 'p', response: 'r', split: 'train' as const, user: 2, item: 1 },
+    ];
+    expect(leakageProblems(leaky, ctx)).toEqual([
+      'leaky/t1: held-out item 3 of user 0 appears in a training sample',
+      'leaky/t1: item 1 paired with user 2, who has it only in valid/test (or not at all)',
+    ]);
+  });
+
+  it('sampleProblems flags unfilled placeholders, wrong split and unknown templates', () => {
+    const task = { ...base, samples: () => [] };
+    const ctx = tinyContext('valid');
+    expect(sampleProblems(task, { task: 'leaky', template: 't9', prompt: 'hi {user}', response: 'x', split: 'train' }, ctx)).toEqual([
+      'leaky sample (t9): template "t9" is not in task.templates',
+      'leaky sample (t9): split is "train", expected "valid"',
+      'leaky sample (t9): unfilled placeholder in prompt: hi {user}',
+    ]);
+  });
+});

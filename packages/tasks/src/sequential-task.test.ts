@@ -30,6 +30,14 @@ describe('sequential task', () => {
     expect(pick(task.samples(tinyContext('test')))).toEqual([row(0, [4, 3], 5), row(1, [0, 4], 2), row(2, [0, 5], 1)]);
   });
 
+  it('evalTemplates "all": every valid/test case once per configured template, training unchanged', () => {
+    const t = new SequentialTask({ templates: ['sequential-1', 'sequential-3'], evalTemplates: 'all' });
+    const valid = t.samples(tinyContext('valid'));
+    expect(valid.map((s) => [s.user, s.template])).toEqual([0, 1, 2].flatMap((u) => [[u, 'sequential-1'], [u, 'sequential-3']]));
+    expect(valid[1].prompt).toBe(`Given the interaction sequence ${I[0]}, ${I[1]}, ${I[2]}, ${I[4]}, recommend the next item for user ${U[0]}.`);
+    expect(t.samples(tinyContext('train'))).toHaveLength(7);
+  });
+
   it('writes no user token for item-only models', () => {
     const [first] = task.samples(tinyContext('train', { itemOnly: true }));
     expect(first.prompt).toBe(`Given the interaction sequence ${I[0]}, recommend the next item for this user.`);

@@ -9,6 +9,10 @@ export const sequentialConfig = z
     templates: taskOptions.templates,
     maxHistory: taskOptions.maxHistory,
     separator: taskOptions.separator,
+    evalTemplates: z
+      .enum(['sample', 'all'])
+      .default('sample')
+      .describe('Valid/test prompts: one seeded template per case (sample), or one sample per case and template (all), so metrics can be averaged over templates.'),
   })
   .strict()
   .describe('sequential: user index + item history → next item index');
@@ -44,20 +48,22 @@ export class SequentialTask implements InstructionTask {
     } else {
       for (const c of part === 'valid' ? split.valid : split.test) {
         if (c.history.length === 0) continue;
-        out.push(this.sample(ctx, rng, c.user, c.history.slice(-this.config.maxHistory), c.target));
+        const history = c.history.slice(-this.config.maxHistory);
+        if (this.config.evalTemplates === 'all') for (const t of this.picker.templates) out.push(this.sample(ctx, rng, c.user, history, c.target, t.id));
+        else out.push(this.sample(ctx, rng, c.user, history, c.target));
       }
     }
     return out;
   }
 
-  private sample(ctx: TaskContext, rng: TaskContext['rng'], user: UserId, history: readonly ItemId[], target: ItemId): InstructionSample {
+  private sample(ctx: TaskContext, rng: TaskContext['rng'], user: UserId, history: readonly ItemId[], target: ItemId, template?: string): InstructionSample {
     const index: DualIndex = ctx.index;
     const vars = {
       user: index.user ? indexText(index.user, user) : undefined,
       history: history.map((i) => indexText(index.item, i)).join(this.config.separator),
       target: indexText(index.item, target),
     };
-    const f = this.picker.fill(rng, vars, index.user !== undefined);
+    const f = template ? this.picker.fillWith(template, vars, index.user !== undefined) : this.picker.fill(rng, vars, index.user !== undefined);
     return { task: this.name, template: f.template, prompt: f.prompt, response: f.response, split: ctx.part, user, item: target, meta: { historyLength: history.length } };
   }
 }

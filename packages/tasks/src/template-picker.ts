@@ -32,7 +32,17 @@ export class TemplatePicker {
 
   /** Pick a template with `rng` and fill it; `withUser` false selects the item-only wording. */
   fill(rng: Rng, vars: Readonly<Record<string, string | undefined>>, withUser: boolean): FilledTemplate {
-    const t = this.templates[rng.int(this.templates.length)];
+    return this.apply(this.templates[rng.int(this.templates.length)], vars, withUser);
+  }
+
+  /** Fill the template `id` (one of `templates`). */
+  fillWith(id: string, vars: Readonly<Record<string, string | undefined>>, withUser: boolean): FilledTemplate {
+    const t = this.templates.find((x) => x.id === id);
+    if (!t) throw new RecError('E_INTERNAL', `Template "${id}" is not among ${this.templates.map((x) => x.id).join(', ')}`);
+    return this.apply(t, vars, withUser);
+  }
+
+  private apply(t: InstructionTemplate, vars: Readonly<Record<string, string | undefined>>, withUser: boolean): FilledTemplate {
     const prompt = withUser || t.promptNoUser === undefined ? t.prompt : t.promptNoUser;
     return { template: t.id, prompt: fillTemplate(prompt, vars, t.id), response: fillTemplate(t.response ?? '{target}', vars, t.id) };
   }
