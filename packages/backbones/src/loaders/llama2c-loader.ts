@@ -38,37 +38,42 @@ export async function inspectLlama2c(file: string): Promise<Llama2cInfo> {
   const fh = await openCheckpoint(file);
   try {
     const { size } = await fh.stat();
-    const head = Buffer.from(await readTensorBytes(fh, file, 'header', 0, Math.min(256, size)));
-    if (head.length < 28) throw bad(file, `only ${size} bytes, shorter than the 28-byte header`);
-    let version: 0 | 1 | 2 = 0;
-    let p = 0;
-    if (head.readUInt32LE(0) === MAGIC) {
-      const v = head.readInt32LE(4);
-      if (v !== 1 && v !== 2) throw bad(file, `unsupported llama2.c export version ${v} (1 = fp32 and 2 = int8 are supported)`);
-      version = v;
-      p = 8;
-    }
-    const [dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabRaw, maxSeqLen] = Array.from({ length: 7 }, (_, i) => head.readInt32LE(p + 4 * i));
-    if ([dim, hiddenDim, nLayers, nHeads, nKvHeads, maxSeqLen].some((x) => x <= 0 || x > 1 << 20) || vocabRaw === 0) {
-      throw bad(file, `implausible header dim=${dim} hidden=${hiddenDim} layers=${nLayers} heads=${nHeads} kvHeads=${nKvHeads} vocab=${vocabRaw} seq=${maxSeqLen}`);
-    }
-    const shared = version === 0 ? vocabRaw > 0 : head.readUInt8(36) === 1;
-    const groupSize = version === 2 ? head.readInt32LE(37) : 0;
-    let config: LlamaConfig;
-    try {
-      config = LlamaConfig.parse({
-        dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize: Math.abs(vocabRaw), maxSeqLen, ropeStyle: 'interleaved', tiedEmbeddings: shared,
-      });
-    } catch (e) {
-      throw bad(file, `header does not describe a valid LLaMA (${(e as Error).message})`, e);
-    }
-    const tensors = layout(config, version, groupSize);
-    const end = tensors.length ? tensorEnd(tensors[tensors.length - 1], groupSize) : 0;
-    if (end > size) throw bad(file, `the header needs ${end} bytes of weights but the file has ${size} (truncated or not a llama2.c checkpoint)`);
-    return { version, config, groupSize, tensors, fileSize: size };
+    return parseLlama2cHeader(Buffer.from(await readTensorBytes(fh, file, 'header', 0, Math.min(256, size))), size, file);
   } finally {
     await fh.close();
   }
+}
+
+/** Header parse on the first (up to) 256 bytes of a file of `size` bytes. */
+export function parseLlama2cHeader(head: Buffer, size: number, file: string): Llama2cInfo {
+  if (head.length < 28) throw bad(file, `only ${size} bytes, shorter than the 28-byte header`);
+  let version: 0 | 1 | 2 = 0;
+  let p = 0;
+  if (head.readUInt32LE(0) === MAGIC) {
+    const v = head.readInt32LE(4);
+    if (v !== 1 && v !== 2) throw bad(file, `unsupported llama2.c export version ${v} (1 = fp32 and 2 = int8 are supported)`);
+    if (head.length < 256) throw bad(file, `only ${size} bytes, shorter than the 256-byte v${v} header`);
+    version = v;
+    p = 8;
+  }
+  const [dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabRaw, maxSeqLen] = Array.from({ length: 7 }, (_, i) => head.readInt32LE(p + 4 * i));
+  if ([dim, hiddenDim, nLayers, nHeads, nKvHeads, maxSeqLen].some((x) => x <= 0 || x > 1 << 20) || vocabRaw === 0) {
+    throw bad(file, `implausible header dim=${dim} hidden=${hiddenDim} layers=${nLayers} heads=${nHeads} kvHeads=${nKvHeads} vocab=${vocabRaw} seq=${maxSeqLen}`);
+  }
+  const shared = version === 0 ? vocabRaw > 0 : head.readUInt8(36) === 1;
+  const groupSize = version === 2 ? head.readInt32LE(37) : 0;
+  let config: LlamaConfig;
+  try {
+    config = LlamaConfig.parse({
+      dim, hiddenDim, nLayers, nHeads, nKvHeads, vocabSize: Math.abs(vocabRaw), maxSeqLen, ropeStyle: 'interleaved', tiedEmbeddings: shared,
+    });
+  } catch (e) {
+    throw bad(file, `header does not describe a valid LLaMA (${(e as Error).message})`, e);
+  }
+  const tensors = layout(config, version, groupSize);
+  const end = tensors.length ? tensorEnd(tensors[tensors.length - 1], groupSize) : 0;
+  if (end > size) throw bad(file, `the header needs ${end} bytes of weights but the file has ${size} (truncated or not a llama2.c checkpoint)`);
+  return { version, config, groupSize, tensors, fileSize: size };
 }
 
 function bad(file: string, problem: string, cause?: unknown): RecError {
@@ -125,6 +130,16 @@ function layout(c: LlamaConfig, version: 0 | 1 | 2, groupSize: number): Llama2cT
   return out;
 }
 
+function decodeTensor(t: Llama2cTensorInfo, raw: Uint8Array, groupSize: number): LlamaTensor {
+  const n = numel(t.shape);
+  if (!t.quantized) return { shape: t.shape, data: asFloat32(raw) };
+  const qs = new Int8Array(raw.buffer, raw.byteOffset, n);
+  const scales = new Float32Array(raw.buffer.slice(raw.byteOffset + n, raw.byteOffset + raw.byteLength));
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = qs[i] * scales[Math.floor(i / groupSize)];
+  return { shape: t.shape, data };
+}
+
 /** Loads a llama2.c checkpoint (legacy / v1 / v2) into canonical weights with interleaved RoPE, one read per tensor. */
 export async function loadLlama2c(file: string): Promise<LlamaWeights> {
   const info = await inspectLlama2c(file);
@@ -132,20 +147,23 @@ export async function loadLlama2c(file: string): Promise<LlamaWeights> {
   const tensors = new Map<string, LlamaTensor>();
   try {
     for (const t of info.tensors) {
-      const n = numel(t.shape);
-      if (!t.quantized) {
-        tensors.set(t.name, { shape: t.shape, data: asFloat32(await readTensorBytes(fh, file, t.name, t.offset, n * 4)) });
-        continue;
-      }
-      const raw = await readTensorBytes(fh, file, t.name, t.offset, n + (n / info.groupSize) * 4);
-      const qs = new Int8Array(raw.buffer, 0, n);
-      const scales = new Float32Array(raw.buffer.slice(n));
-      const data = new Float32Array(n);
-      for (let i = 0; i < n; i++) data[i] = qs[i] * scales[Math.floor(i / info.groupSize)];
-      tensors.set(t.name, { shape: t.shape, data });
+      const raw = await readTensorBytes(fh, file, t.name, t.offset, tensorEnd(t, info.groupSize) - t.offset);
+      tensors.set(t.name, decodeTensor(t, raw, info.groupSize));
     }
   } finally {
     await fh.close();
+  }
+  return checkLlamaWeights({ config: info.config, tensors }, file);
+}
+
+/** Synchronous variant on bytes already in memory (small models, tests). */
+export function parseLlama2c(bytes: Uint8Array, file = 'llama2.c checkpoint'): LlamaWeights {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const info = parseLlama2cHeader(buf.subarray(0, 256), buf.length, file);
+  const tensors = new Map<string, LlamaTensor>();
+  for (const t of info.tensors) {
+    // copy: fresh, 4-byte aligned memory per tensor
+    tensors.set(t.name, decodeTensor(t, new Uint8Array(buf.subarray(t.offset, tensorEnd(t, info.groupSize))), info.groupSize));
   }
   return checkLlamaWeights({ config: info.config, tensors }, file);
 }
