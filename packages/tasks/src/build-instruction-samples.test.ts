@@ -70,6 +70,18 @@ describe('buildInstructionSamples', () => {
     expect(alone).toEqual(a.filter((s) => s.task === 'sequential'));
   });
 
+  it('reports progress per task and stops with E_ABORTED when the signal is aborted', async () => {
+    const tasks = await allTasks();
+    const events = new EventBus();
+    const ticks: string[] = [];
+    events.on((e) => e.type === 'progress' && ticks.push(`${e.current}/${e.total}${e.done ? ' done' : ''}`));
+    build(tasks, tinyContext(), events);
+    expect(ticks).toEqual(['0/6', '1/6', '2/6', '3/6', '4/6', '5/6', '6/6', '6/6 done']);
+    const ac = new AbortController();
+    ac.abort();
+    expect(() => buildInstructionSamples(tasks, { ...tinyContext(), events, signal: ac.signal })).toThrow(expect.objectContaining({ code: 'E_ABORTED' }));
+  });
+
   it('valid/test parts hold only sequential samples, one per held-out case', async () => {
     for (const part of ['valid', 'test'] as const) {
       const counts = countSamples(build(await allTasks(), tinyContext(part)).samples);

@@ -1,4 +1,4 @@
-import type { Corpus, DualIndex, EventBus, InstructionSample, InstructionTask, Rng, SamplePart, Split } from '@ed2/core';
+import { RecError, type Corpus, type DualIndex, type EventBus, type InstructionSample, type InstructionTask, type Rng, type SamplePart, type Split } from '@ed2/core';
 
 export interface BuildContext {
   readonly corpus: Corpus;
@@ -9,16 +9,22 @@ export interface BuildContext {
   readonly part: SamplePart;
   /** Skipped tasks are reported here as one `warn` event each; partial runs as `info`. */
   readonly events: EventBus;
+  /** Checked before each task; an aborted build throws E_ABORTED. */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * Samples of every task for one part, task after task in the given order. A task whose
  * `requires` fails is skipped with ONE warning event naming the task and the missing data.
+ * Progress events (`tasks/<part>`) tick once per task.
  */
 export function buildInstructionSamples(tasks: readonly InstructionTask[], ctx: BuildContext): InstructionSample[] {
   const out: InstructionSample[] = [];
   const seen = new Set<string>();
+  const progress = ctx.events.progress(`tasks/${ctx.part}`, `instruction samples (${ctx.part})`, tasks.length, 'tasks');
   for (const task of tasks) {
+    if (ctx.signal?.aborted) throw new RecError('E_ABORTED', `Building ${ctx.part} instruction samples was aborted before task "${task.name}"`, { cause: ctx.signal.reason });
+    progress.tick(1, { task: task.name, samples: out.length });
     if (seen.has(task.name)) continue;
     seen.add(task.name);
     const req = task.requires(ctx.corpus, ctx.index);
@@ -30,6 +36,7 @@ export function buildInstructionSamples(tasks: readonly InstructionTask[], ctx: 
     const { corpus, split, index, part } = ctx;
     for (const s of task.samples({ corpus, split, index, part, rng: ctx.rng.fork(`${task.name}/${part}`) })) out.push(s);
   }
+  progress.done({ samples: out.length });
   return out;
 }
 
