@@ -29,6 +29,7 @@ function blocks(n: number, what: string): number {
 export function dequantizeGgml(type: number, bytes: Uint8Array, n: number, what: string): Float32Array {
   const need = ggmlByteSize(type, n, what);
   if (bytes.byteLength !== need) throw new RecError('E_SHAPE', `GGUF tensor '${what}' has ${bytes.byteLength} bytes, expected ${need}`, { hint: 'corrupt file' });
+  if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice(); // typed views need aligned memory
   if (type === GGML_TYPES.F32) return new Float32Array(bytes.buffer, bytes.byteOffset, n);
   if (type === GGML_TYPES.F16) return decodeFloat16(new Uint16Array(bytes.buffer, bytes.byteOffset, n));
   if (type === GGML_TYPES.BF16) return decodeBFloat16(new Uint16Array(bytes.buffer, bytes.byteOffset, n));

@@ -45,7 +45,8 @@ export function resolveHfCheckpoint(p: string): HfCheckpointFiles {
   return { dir, configFile, shards };
 }
 
-function decode(dtype: string, bytes: Uint8Array, n: number, file: string, name: string): Float32Array {
+function decode(dtype: string, raw: Uint8Array, n: number, file: string, name: string): Float32Array {
+  const bytes = raw.byteOffset % 4 === 0 ? raw : raw.slice();
   if (dtype === 'F32') return new Float32Array(bytes.buffer, bytes.byteOffset, n);
   if (dtype === 'F16') return decodeFloat16(new Uint16Array(bytes.buffer, bytes.byteOffset, n));
   if (dtype === 'BF16') return decodeBFloat16(new Uint16Array(bytes.buffer, bytes.byteOffset, n));
