@@ -2,7 +2,12 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LlamaModel } from '../llama/llama-model';
 import { generate } from '../generation/generate';
-import { decodeForTests, readLlama2cForTests, readLlama2cVocabForTests } from '../llama/testing/read-llama2c-for-tests';
+import * as tf from '@tensorflow/tfjs-core';
+import { container } from 'tsyringe';
+import manifest from '../plugin';
+import { readLlama2cForTests } from '../llama/testing/read-llama2c-for-tests';
+import { readLlama2cTokenizer } from '../tokenizer/read-llama2c-tokenizer';
+import { readGgufTokenizer } from '../tokenizer/gguf-vocab-tokenizer';
 import { loadLlama2c } from './llama2c-loader';
 import { loadGguf } from './gguf-loader';
 
@@ -16,7 +21,7 @@ describe('llama2.c and GGUF loaders', () => {
     expect(w.config.ropeStyle).toBe('interleaved');
     const model = new LlamaModel(w.config, w);
     const ids = generate(model, [w.config.bosId], { maxNewTokens: 64 });
-    const text = decodeForTests(readLlama2cVocabForTests(path.join(MODELS, 'stories260K/tok512.bin')), ids);
+    const text = readLlama2cTokenizer(path.join(MODELS, 'stories260K/tok512.bin')).decode(ids);
     expect(text.startsWith(GOLDEN)).toBe(true);
     model.dispose();
   });
@@ -28,8 +33,28 @@ describe('llama2.c and GGUF loaders', () => {
     expect(w.tensors.get('lm_head.weight')!.data).toEqual(ref.tensors.get('model.embed_tokens.weight')!.data);
     const model = new LlamaModel(w.config, w);
     const ids = generate(model, [w.config.bosId], { maxNewTokens: 64 });
-    const text = decodeForTests(readLlama2cVocabForTests(path.join(MODELS, 'stories260K/tok512.bin')), ids);
+    const tok = await readGgufTokenizer(path.join(MODELS, 'stories260K/stories260K.f32.gguf')); // its embedded vocabulary
+    expect(tok.vocabSize).toBe(512);
+    const text = tok.decode(ids);
     expect(text.startsWith(GOLDEN)).toBe(true);
+    expect(tok.encode(GOLDEN, { bos: true })).toEqual([1, ...ids.slice(0, tok.encode(GOLDEN).length)]);
     model.dispose();
+  });
+});
+
+describe('backbones:llama plugin with { weights }', () => {
+  it('picks the loader by file type (.bin, .gguf) and rejects unknown files clearly', async () => {
+    const f = manifest.backbones!.llama;
+    const logits: Float32Array[] = [];
+    for (const file of ['stories260K/stories260K.bin', 'stories260K/stories260K.f32.gguf']) {
+      const cfg = f.config.parse({ weights: path.join(MODELS, file), lora: { rank: 2, targets: ['q'] } });
+      const model = (await f.create(container.createChildContainer(), cfg)) as LlamaModel;
+      expect(model.config).toMatchObject({ dim: 64, nLayers: 5, vocabSize: 512, ropeStyle: 'interleaved' });
+      logits.push(tf.tidy(() => model.forward(tf.tensor2d([[1, 403, 407]], undefined, 'int32')).dataSync() as Float32Array));
+      model.dispose();
+    }
+    expect(Math.max(...logits[0].map((x, i) => Math.abs(x - logits[1][i])))).toBeLessThan(1e-4);
+    const bad = f.config.parse({ weights: path.join(MODELS, 'README.md'), format: 'gguf' });
+    await expect(f.create(container.createChildContainer(), bad)).rejects.toMatchObject({ code: 'E_CHECKPOINT' });
   });
 });
