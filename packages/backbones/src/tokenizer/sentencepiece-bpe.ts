@@ -86,12 +86,11 @@ export class SentencePieceBpe implements Tokenizer {
   encode(text: string, opts: { bos?: boolean; eos?: boolean } = {}): number[] {
     const out: number[] = [];
     if (opts.bos) out.push(this.bosId);
-    let first = true;
-    for (const part of this.splitSpecial(text)) {
+    const parts = this.splitSpecial(text);
+    parts.forEach((part, i) => {
       if (part.special) out.push(this.ids.get(part.text) as number);
-      else if (part.text.length > 0) out.push(...this.encodePlain(part.text, first));
-      first = false;
-    }
+      else if (part.text.length > 0) out.push(...this.encodePlain(part.text, i === 0, i === parts.length - 1));
+    });
     if (opts.eos) out.push(this.eosId);
     return out;
   }
@@ -108,11 +107,12 @@ export class SentencePieceBpe implements Tokenizer {
     return MERGEABLE.has(p.type) ? p.score : undefined;
   };
 
-  private encodePlain(text: string, atStart: boolean): number[] {
+  private encodePlain(text: string, atStart: boolean, atEnd: boolean): number[] {
     let t = text;
     if (this.removeExtraWhitespaces) {
       t = t.replace(/ {2,}/g, ' ');
       if (atStart) t = t.replace(/^ /, '');
+      if (atEnd) t = t.replace(/ $/, '');
       if (t.length === 0) return [];
     }
     const norm = (atStart && this.addDummyPrefix ? ' ' + t : t).replace(/ /g, '\u2581');
