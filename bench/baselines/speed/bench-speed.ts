@@ -2,7 +2,8 @@
  * SASRec training throughput and full-ranking evaluation time of @ed2/baselines' SasRec vs a PyTorch peer
  * (torch_sasrec.py, same model, settings, pairs and batches) in the same run, on amazon-instruments.
  * Usage (repo root): node bench/baselines/speed/run.cjs [--backend auto|tensorflow|wasm|cpu] [--steps 30]
- *   [--rounds 2] [--warmup 3] [--no-check]
+ *   [--rounds 2] [--warmup 3] [--max-train-s 60] [--sides ours,fused,torch] [--no-check]
+ * Other roles (one process, JSON to stdout): --role ours [--variant shipped|fused], --role check, --role profile.
  * Measurements alternate ours, torch, ours, torch (one fresh process each, so drift hits both sides alike);
  * writes bench/baselines/speed/results-<backend>.json and prints a table. Before timing, `check` exports our
  * weights and eval scores and the PyTorch model, loaded with them, must reproduce our scores and loss.
@@ -15,6 +16,7 @@ import * as path from 'node:path';
 import { AdamW, Rng, initBackend, type BackendName, type EvalCase } from '@ed2/core';
 import { SasRec, padLeft, sasrecConfig, trainingPairs } from '@ed2/baselines';
 import { ranksFromScores } from '@ed2/eval';
+import { FusedCeSasRec } from './fused-ce-sasrec';
 import { profileStep } from './profile-step';
 
 const DATA = path.resolve('../shared/datasets/amazon-instruments/Instruments.inter.json');
@@ -45,9 +47,10 @@ function loadData(maxLen: number): Data {
   return { numItems, inputs: padLeft(pairs.inputs, maxLen), targets: padLeft(pairs.targets, maxLen), pairs: pairs.inputs.length, test };
 }
 
-function makeModel(numItems: number, dropout?: number): SasRec {
+/** variant `shipped`: @ed2/baselines' SasRec as is; `fused`: the same model with the proposed loss (fused-ce-sasrec.ts). */
+function makeModel(numItems: number, dropout?: number, variant = arg('variant', 'shipped')): SasRec {
   const cfg = sasrecConfig.parse(dropout === undefined ? {} : { dropout });
-  return new SasRec({ ...cfg, numItems }, new Rng(0));
+  return new (variant === 'fused' ? FusedCeSasRec : SasRec)({ ...cfg, numItems }, new Rng(0));
 }
 
 /** Full-ranking pessimistic-tie ranks of every test case, in batches of 512 (model.score + ranksFromScores). */
@@ -67,7 +70,8 @@ async function evaluate(model: SasRec, cases: readonly EvalCase[]): Promise<Int3
 
 /** One measurement of our side: `warmup` + `steps` training steps exactly as the trainer runs them, then evaluation. */
 async function measureOurs(): Promise<Record<string, unknown>> {
-  const steps = Number(arg('steps', '30'));
+  const maxSteps = Number(arg('steps', '30'));
+  const maxSeconds = Number(arg('max-train-s', '60'));
   const warmup = Number(arg('warmup', '3'));
   const backend = await initBackend({ backend: arg('backend', 'auto') as BackendName });
   const data = loadData(50);
@@ -96,8 +100,9 @@ async function measureOurs(): Promise<Record<string, unknown>> {
   let t = performance.now();
   let seqs = 0;
   let lastLoss = NaN;
-  for (let i = warmup; i < warmup + steps; i++) {
-    const r = await step(i);
+  let steps = 0;
+  while (steps < maxSteps && performance.now() - t < maxSeconds * 1000) {
+    const r = await step(warmup + steps++);
     seqs += r.b;
     lastLoss = r.loss;
   }
@@ -111,7 +116,7 @@ async function measureOurs(): Promise<Record<string, unknown>> {
   optimizer.dispose();
   m.dispose();
   return {
-    backend: backend.name, tfBackend: tf.getBackend(), steps, sequences: seqs, trainSeconds, seqPerS: seqs / trainSeconds,
+    variant: arg('variant', 'shipped'), backend: backend.name, tfBackend: tf.getBackend(), steps, sequences: seqs, trainSeconds, seqPerS: seqs / trainSeconds,
     msPerStep: (1000 * trainSeconds) / steps, evalSeconds, evalUsers: data.test.length, firstLoss, lastLoss,
     hr10: ranks.reduce((s, r) => s + (r <= 10 ? 1 : 0), 0) / ranks.length, leakedTensors: leaked,
     peakRssMiB: process.resourceUsage().maxRSS / 1024, params,
@@ -142,6 +147,29 @@ async function exportCheck(): Promise<void> {
   lossT.dispose();
   writeFileSync(path.join(WORK, 'manifest.json'), JSON.stringify(manifest));
   m.dispose();
+  console.log(JSON.stringify(compareFused(data)));
+}
+
+/** The proposed loss against the shipped one on the same dropout-0 weights: loss and every gradient. */
+function compareFused(data: Data): Record<string, number> {
+  const [a, b] = [makeModel(data.numItems, 0, 'shipped'), makeModel(data.numItems, 0, 'fused')];
+  const x = tf.tensor2d(data.inputs.subarray(0, 64 * 50), [64, 50], 'int32');
+  const y = tf.tensor2d(data.targets.subarray(0, 64 * 50), [64, 50], 'int32');
+  const run = (m: SasRec) => tf.variableGrads(() => m.loss(x, y, undefined, 0), Object.values(m.variables));
+  const [ga, gb] = [run(a), run(b)];
+  let maxGradDiff = 0;
+  let maxGrad = 0;
+  const names = Object.keys(a.variables);
+  names.forEach((n) => {
+    const [u, v] = [ga.grads[a.variables[n].name], gb.grads[b.variables[n].name]];
+    maxGradDiff = Math.max(maxGradDiff, tf.tidy(() => tf.max(tf.abs(tf.sub(u, v))).dataSync()[0]));
+    maxGrad = Math.max(maxGrad, tf.tidy(() => tf.max(tf.abs(u)).dataSync()[0]));
+  });
+  const out = { shippedLoss: ga.value.dataSync()[0], fusedLoss: gb.value.dataSync()[0], maxGradDiff, maxGrad };
+  tf.dispose([x, y, ga.value, gb.value, ...Object.values(ga.grads), ...Object.values(gb.grads)]);
+  a.dispose();
+  b.dispose();
+  return out;
 }
 
 /** Kernel profile of one training step and wall time of its phases (forward loss, + gradients, + AdamW update). */
@@ -176,8 +204,10 @@ async function profile(): Promise<Record<string, unknown>> {
   return { backend: tf.getBackend(), phases, kernels };
 }
 
-function lastJson(out: string): Record<string, unknown> {
-  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
+type Rec = Record<string, unknown>;
+
+function lastJson(out: string): Rec {
+  return JSON.parse(out.trim().split('\n').pop()!) as Rec;
 }
 
 const load = () => os.loadavg().map((x) => Number(x.toFixed(2)));
@@ -187,37 +217,38 @@ async function orchestrate(): Promise<void> {
   const steps = arg('steps', '30');
   const warmup = arg('warmup', '3');
   const rounds = Number(arg('rounds', '2'));
-  const self = [process.argv[1], '--backend', backend, '--steps', steps, '--warmup', warmup];
-  const py = [path.join(HERE, 'torch_sasrec.py'), '--data', DATA, '--steps', steps, '--warmup', warmup];
+  const cap = ['--max-train-s', arg('max-train-s', '60')];
+  const self = [process.argv[1], '--backend', backend, '--steps', steps, '--warmup', warmup, ...cap];
+  const py = [path.join(HERE, 'torch_sasrec.py'), '--data', DATA, '--steps', steps, '--warmup', warmup, ...cap];
   const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
   let check: Record<string, unknown> | undefined;
   if (!process.argv.includes('--no-check')) {
-    run(process.execPath, [...self, '--role', 'check']);
-    check = lastJson(run('python3', [...py, '--check', WORK]));
+    const fused = lastJson(run(process.execPath, [...self, '--role', 'check']));
+    check = { torchVsOurs: lastJson(run('python3', [...py, '--check', WORK])), fusedVsShipped: fused };
     console.error(`check: ${JSON.stringify(check)}`);
   }
-  const ours: Record<string, unknown>[] = [];
-  const torch: Record<string, unknown>[] = [];
+  const sides = { ours: [] as Rec[], fused: [] as Rec[], torch: [] as Rec[] };
+  const which = arg('sides', 'ours,fused,torch').split(',') as (keyof typeof sides)[];
   for (let r = 0; r < rounds; r++) {
-    for (const side of ['ours', 'torch'] as const) {
+    for (const side of which) {
       const before = load();
       const t = performance.now();
-      const res = side === 'ours' ? lastJson(run(process.execPath, [...self, '--role', 'ours'])) : lastJson(run('python3', py));
+      const res = side === 'torch' ? lastJson(run('python3', py)) : lastJson(run(process.execPath, [...self, '--role', 'ours', '--variant', side === 'fused' ? 'fused' : 'shipped']));
       Object.assign(res, { loadBefore: before, loadAfter: load(), wallSeconds: (performance.now() - t) / 1000 });
-      (side === 'ours' ? ours : torch).push(res);
-      console.error(`round ${r + 1} ${side}: ${Number(res.seqPerS).toFixed(1)} seq/s, eval ${Number(res.evalSeconds).toFixed(2)} s, load ${before.join(' ')}`);
+      sides[side].push(res);
+      console.error(`round ${r + 1} ${side}: ${Number(res.seqPerS).toFixed(1)} seq/s (${String(res.steps)} steps), eval ${Number(res.evalSeconds).toFixed(2)} s, load ${before.join(' ')}`);
     }
   }
   // Ratios of times (ours / torch), from the sums over rounds: training time per sequence and evaluation time.
-  const sum = (xs: Record<string, unknown>[], k: string) => xs.reduce((s, x) => s + Number(x[k]), 0);
-  const trainTime = (xs: Record<string, unknown>[]) => sum(xs, 'trainSeconds') / sum(xs, 'sequences');
+  const sum = (xs: Rec[], k: string) => xs.reduce((a, x) => a + Number(x[k]), 0);
+  const perSeq = (xs: Rec[]) => sum(xs, 'trainSeconds') / sum(xs, 'sequences');
+  const sideSummary = (xs: Rec[]) => (xs.length ? { seqPerS: 1 / perSeq(xs), evalSeconds: sum(xs, 'evalSeconds') / xs.length } : undefined);
+  const ratios = (xs: Rec[]) => (xs.length && sides.torch.length
+    ? { trainTimeRatio: perSeq(xs) / perSeq(sides.torch), evalTimeRatio: sum(xs, 'evalSeconds') / xs.length / (sum(sides.torch, 'evalSeconds') / sides.torch.length) }
+    : undefined);
   const summary = {
-    oursSeqPerS: 1 / trainTime(ours),
-    torchSeqPerS: 1 / trainTime(torch),
-    oursEvalSeconds: sum(ours, 'evalSeconds') / rounds,
-    torchEvalSeconds: sum(torch, 'evalSeconds') / rounds,
-    trainTimeRatio: trainTime(ours) / trainTime(torch),
-    evalTimeRatio: sum(ours, 'evalSeconds') / sum(torch, 'evalSeconds'),
+    ours: sideSummary(sides.ours), fused: sideSummary(sides.fused), torch: sideSummary(sides.torch),
+    oursVsTorch: ratios(sides.ours), fusedVsTorch: ratios(sides.fused),
     targets: { trainTimeRatio: 1.5, evalTimeRatio: 1 },
   };
   const machine = {
@@ -225,13 +256,18 @@ async function orchestrate(): Promise<void> {
     tfjs: tf.version_core, uptime: execFileSync('uptime', { encoding: 'utf8' }).trim(),
   };
   const settings = { dataset: 'amazon-instruments', model: 'sasrec dim 64, 2 layers, 2 heads, maxLen 50, dropout 0.3, pre-norm, CE over all items', batch: 256, evalBatch: EVAL_BATCH, optimizer: 'AdamW lr 1e-3, weight decay 0', steps: Number(steps), warmup: Number(warmup), rounds };
-  const result = { date: new Date().toISOString(), backend: ours[0]?.backend ?? backend, settings, machine, check, summary, ours, torch };
-  const file = path.join(HERE, `results-${String(result.backend)}.json`);
+  const backendName = String((sides.ours[0] ?? sides.fused[0])?.backend ?? backend);
+  const result = { date: new Date().toISOString(), backend: backendName, settings, machine, check, summary, runs: sides };
+  const file = path.join(HERE, `results-${backendName}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-  const f = (x: number, d = 1) => x.toFixed(d);
-  console.log(`| backend | ours seq/s | torch seq/s | train time ratio | ours eval s | torch eval s | eval time ratio |`);
-  console.log(`|---|---|---|---|---|---|---|`);
-  console.log(`| ${String(result.backend)} | ${f(summary.oursSeqPerS)} | ${f(summary.torchSeqPerS)} | ${f(summary.trainTimeRatio, 2)} | ${f(summary.oursEvalSeconds, 2)} | ${f(summary.torchEvalSeconds, 2)} | ${f(summary.evalTimeRatio, 2)} |`);
+  const f = (x: number | undefined, d = 1) => (x === undefined ? '-' : x.toFixed(d));
+  console.log(`| backend | side | seq/s | eval s | train time / torch | eval time / torch |`);
+  console.log(`|---|---|---|---|---|---|`);
+  for (const k of ['ours', 'fused', 'torch'] as const) {
+    const v = summary[k];
+    const r = k === 'ours' ? summary.oursVsTorch : k === 'fused' ? summary.fusedVsTorch : undefined;
+    if (v) console.log(`| ${backendName} | ${k} | ${f(v.seqPerS)} | ${f(v.evalSeconds, 2)} | ${f(r?.trainTimeRatio, 2)} | ${f(r?.evalTimeRatio, 2)} |`);
+  }
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }
 

@@ -19,6 +19,7 @@ p = argparse.ArgumentParser()
 p.add_argument('--data', default='../shared/datasets/amazon-instruments/Instruments.inter.json')
 p.add_argument('--steps', type=int, default=30)
 p.add_argument('--warmup', type=int, default=3)
+p.add_argument('--max-train-s', type=float, default=60.0)
 p.add_argument('--eval-batch', type=int, default=512)
 p.add_argument('--threads', type=int, default=os.cpu_count())
 p.add_argument('--check', default=None)
@@ -128,9 +129,11 @@ def main():
     model.train()
     first = [step(i) for i in range(a.warmup)][0]
     t = time.perf_counter()
-    seqs_done, last = 0, 0.0
-    for i in range(a.warmup, a.warmup + a.steps):
+    seqs_done, last, steps = 0, 0.0, 0
+    while steps < a.steps and time.perf_counter() - t < a.max_train_s:
+        i = a.warmup + steps
         last = step(i)
+        steps += 1
         seqs_done += min(BATCH, n - (i % nb) * BATCH)
     train_s = time.perf_counter() - t
     model.eval()
@@ -139,8 +142,8 @@ def main():
     ranks = eval_ranks(model, test)
     eval_s = time.perf_counter() - t
     print(json.dumps({
-        'version': torch.__version__, 'threads': torch.get_num_threads(), 'steps': a.steps, 'sequences': seqs_done,
-        'trainSeconds': train_s, 'seqPerS': seqs_done / train_s, 'msPerStep': 1000 * train_s / a.steps,
+        'version': torch.__version__, 'threads': torch.get_num_threads(), 'steps': steps, 'sequences': seqs_done,
+        'trainSeconds': train_s, 'seqPerS': seqs_done / train_s, 'msPerStep': 1000 * train_s / steps,
         'evalSeconds': eval_s, 'evalUsers': len(test), 'firstLoss': first, 'lastLoss': last,
         'hr10': float((ranks <= 10).float().mean()), 'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         'params': sum(x.numel() for x in model.parameters()),
