@@ -33,6 +33,7 @@ export const hvqaeConfig = z
     ...training,
     kappaInit: z.number().positive().default(10).describe('Initial vMF concentration κ (added to kappaMin).'),
     kappaMin: z.number().min(0).default(1).describe('Lower bound of κ.'),
+    vmfScale: z.number().positive().optional().describe('The vMF latent is drawn with concentration κ·vmfScale (default D: on S^{D−1} the angular spread ≈ √((D−1)/concentration), so it must grow with D).'),
     gumbelTemperature: z.number().positive().default(1).describe('Temperature of the Gumbel-softmax relaxation.'),
     gumbel: z.boolean().default(true).describe('Sample the codeword with Gumbel noise in training (false: straight-through softmax at argmax).'),
   })

@@ -17,8 +17,8 @@ function softplusInverse(y: number): number {
 /**
  * ED²'s hierarchical variational quantizer (one branch). Level m: the residual X_m gives a mean
  * direction μ_m = X_m/‖X_m‖ and a concentration κ_m = κ_min + softplus(X_m·w_m + b_m); training draws
- * X_ω = ‖X_m‖·ω, ω ~ vMF(μ_m, κ_m) (Wood's sampler), and picks the code from
- * softmax(−κ_m · d(X_ω, C_m) / mean_j d) with a straight-through Gumbel-softmax (hard one-hot forward,
+ * X_ω = ‖X_m‖·ω, ω ~ vMF(μ_m, κ_m·s) (Wood's sampler; s = vmfScale, default D), and picks the code from
+ * softmax(−κ_m · (d_j − min d) / (mean d − min d)) over d_j = ‖X_ω − C_m[j]‖² with a straight-through Gumbel-softmax (hard one-hot forward,
  * soft gradient), so the gradient reaches the encoder, κ and the codebook; inference takes the argmin.
  * The decoder input is q + z − sg(z): the forward value is the quantized sum q, and the reconstruction
  * gradient reaches both the codewords (through q) and the encoder output z directly.
@@ -61,17 +61,20 @@ export class HvqaeIndexer extends ResidualVqIndexer {
     let latent = r;
     if (training) {
       const norm = safeRowNorm(r);
-      const omega = sampleVmf(tf.div(r, norm) as tf.Tensor2D, kappa.dataSync(), rng);
+      const scale = this.config.vmfScale ?? this.codeDim;
+      const omega = sampleVmf(tf.div(r, norm) as tf.Tensor2D, Array.from(kappa.dataSync(), (k) => k * scale), rng);
       latent = tf.mul(norm, omega) as tf.Tensor2D;
     }
     const d = squaredDistances(latent, book);
-    const dn = tf.div(d, stopGradient(tf.add(tf.mean(d, 1, true), 1e-8)));
+    // Scale-free distances: the nearest codeword at 0, the average one at 1 (softmax ignores the shift).
+    const dMin = stopGradient(tf.min(d, 1, true));
+    const dn = tf.div(tf.sub(d, dMin), stopGradient(tf.add(tf.sub(tf.mean(d, 1, true), dMin), 1e-8)));
     const logits = tf.neg(tf.mul(kappa, dn)) as tf.Tensor2D;
     const probs = tf.softmax(logits);
     let scores: tf.Tensor2D = logits;
     let soft = probs;
     if (training && this.config.gumbel) {
-      const u = tf.randomUniform([n, this.codebookSize], 1e-10, 1, 'float32', rng.tfSeed());
+      const u = tf.randomUniform([n, this.codebookSize], 1e-6, 1 - 1e-6, 'float32', rng.tfSeed());
       scores = tf.sub(logits, tf.log(tf.neg(tf.log(u)))) as tf.Tensor2D;
       soft = tf.softmax(tf.div(scores, this.config.gumbelTemperature)) as tf.Tensor2D;
     }
