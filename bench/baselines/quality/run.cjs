@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Quality benchmark of the id-based baselines (issue 2 "Must show"): SASRec (CE and BCE) and GRU4Rec
+// on amazon-instruments, amazon-scientific and ml-100k, each trained and tested through `rec run`
+// (the product path: loader → leave-one-out → early stopping on valid NDCG@10 → full-ranking test).
+// Usage: node bench/baselines/quality/run.cjs [--only instruments,sasrec-ce] [--backend auto]
+// Needs a build (`npm run build`, done by `npm ci`). Writes results.json next to this file.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '../../..');
+const shared = path.resolve(root, '../shared/datasets');
+const DATASETS = {
+  instruments: path.join(shared, 'amazon-instruments'),
+  scientific: path.join(shared, 'amazon-scientific'),
+  'ml-100k': path.join(shared, 'ml-100k'),
+};
+// Settings follow the PyTorch reference in ../shared/datasets/README.md (d 64, 2 layers, 2 heads,
+// max len 50, dropout 0.3, N(0, 0.02) init, lr 1e-3, batch 256, early stopping on valid NDCG@10).
+const MODELS = {
+  'sasrec-ce': ['--model', 'sasrec', '--loss', 'ce', '--set', 'norm=post'],
+  'sasrec-bce': ['--model', 'sasrec', '--loss', 'bce', '--set', 'norm=post'],
+  gru4rec: ['--model', 'gru4rec'],
+};
+const args = process.argv.slice(2);
+const only = (args[args.indexOf('--only') + 1] ?? '').split(',').filter((s) => args.includes('--only') && s);
+const backend = args.includes('--backend') ? args[args.indexOf('--backend') + 1] : 'auto';
+const extra = args.includes('--') ? args.slice(args.indexOf('--') + 1) : [];
+const outFile = path.join(__dirname, 'results.json');
+const results = fs.existsSync(outFile) ? JSON.parse(fs.readFileSync(outFile, 'utf8')) : { runs: {} };
+const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rec-quality-'));
+for (const [ds, dir] of Object.entries(DATASETS)) {
+  for (const [name, flags] of Object.entries(MODELS)) {
+    if (only.length && !(only.includes(ds) || only.includes(name) || only.includes(`${ds}/${name}`))) continue;
+    const out = path.join(runsDir, `${ds}-${name}`);
+    const argv = [path.join(root, 'packages/cli/bin/run.js'), 'run', ...flags, '--dataset', dir, '--backend', backend, '--seed', '42', '--out', out, '--no-progress', '--json', ...extra];
+    console.log(`# ${ds} / ${name}: rec ${argv.slice(1).join(' ')}`);
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    if (r.status !== 0) {
+      console.log(`failed with exit code ${r.status}`);
+      results.runs[`${ds}/${name}`] = { error: `exit ${r.status}`, at: new Date().toISOString() };
+      continue;
+    }
+    const m = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
+    results.runs[`${ds}/${name}`] = {
+      dataset: ds,
+      model: name,
+      test: m.test,
+      valid: m.valid,
+      epochs: m.train.epochs,
+      bestEpoch: m.train.bestEpoch,
+      trainSeconds: m.train.seconds,
+      sequencesPerSecond: m.train.throughput,
+      evalSeconds: m.evalSeconds,
+      wallSeconds: (Date.now() - t0) / 1000,
+      backend: m.backend,
+      parameters: m.parameters,
+      protocol: m.protocol,
+      flags,
+      at: new Date().toISOString(),
+    };
+    results.machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, load: os.loadavg() };
+    fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(JSON.stringify(results.runs[`${ds}/${name}`].test));
+  }
+}
+fs.rmSync(runsDir, { recursive: true, force: true });

@@ -1,0 +1,31 @@
+import { Flags } from '@oclif/core';
+import { BACKEND_NAMES, describeBackends, initBackend, type BackendName } from '@ed2/core';
+import { BaseCommand } from '../base-command';
+
+export default class Doctor extends BaseCommand {
+  static override summary = 'Show the tensor backend in use, its TensorFlow version, and why faster ones are unavailable.';
+  static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --probe', '<%= config.bin %> doctor --backend wasm'];
+  static override flags = {
+    backend: Flags.string({ description: 'Backend to try (auto = tensorflow → wasm → cpu).', options: [...BACKEND_NAMES], default: 'auto', env: 'REC_BACKEND' }),
+    probe: Flags.boolean({ description: 'Measure matmul GFLOP/s (1024³) on the backend in use.', default: false }),
+    json: Flags.boolean({ description: 'Print JSON.', default: false }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Doctor);
+    const info = await initBackend({ backend: flags.backend as BackendName });
+    const d = await describeBackends({ probe: flags.probe });
+    const plugins = this.registry().pluginNames();
+    if (flags.json) {
+      this.log(JSON.stringify({ backend: info.name, skipped: info.skipped, ...d, node: process.version, plugins }, null, 2));
+      return;
+    }
+    this.log(`backend:     ${info.name}${d.tensorflowVersion ? ` (TensorFlow ${d.tensorflowVersion})` : ''}${d.threads ? `, ${d.threads} threads` : ''}`);
+    this.log(`tfjs:        ${d.tfjsVersion}`);
+    this.log(`node:        ${process.version} (${process.platform}-${process.arch})`);
+    if (d.matmulGflops !== undefined) this.log(`matmul:      ${d.matmulGflops.toFixed(1)} GFLOP/s (1024³)`);
+    for (const s of info.skipped) this.log(`not used:    ${s.name} — ${s.reason}`);
+    for (const s of d.notInUse) this.log(`faster:      ${s.name} — ${s.reason}`);
+    this.log(`plugins:     ${plugins.join(', ')}`);
+  }
+}

@@ -1,0 +1,190 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { container } from 'tsyringe';
+import {
+  EventBus,
+  RecError,
+  Rng,
+  RunDirectory,
+  Tokens,
+  corpusStats,
+  initBackend,
+  leaveOneOut,
+  makeRunId,
+  resolveDataset,
+  type BackendName,
+  type MetricValues,
+  type PluginRegistry,
+  type TrainReport,
+  type TrainableRecommender,
+} from '@ed2/core';
+import { Evaluator, describeProtocol, toJson, toMarkdownTable, type EvalResult } from '@ed2/eval';
+
+export interface ExperimentOptions {
+  readonly model: string;
+  /** Options of the recommender (validated by its plugin schema). */
+  readonly modelConfig: Readonly<Record<string, unknown>>;
+  /** A registered dataset name (`synthetic`) or a path to a dataset folder/file. */
+  readonly dataset: string;
+  readonly datasetConfig?: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly backend: BackendName;
+  /** Run folder; default `runs/<id>`. */
+  readonly out?: string;
+  readonly resume: boolean;
+  readonly ks: readonly number[];
+  readonly excludeSeen: boolean;
+  readonly evalBatchSize: number;
+  readonly registry: PluginRegistry;
+  readonly events: EventBus;
+  readonly signal: AbortSignal;
+  readonly argv?: readonly string[];
+}
+
+export interface ExperimentResult {
+  readonly dir: string;
+  readonly backend: string;
+  readonly test: EvalResult;
+  readonly train: TrainReport;
+  readonly markdown: string;
+}
+
+/** What `config.json` records: enough to rerun the experiment exactly. */
+export interface RunConfig {
+  readonly model: string;
+  readonly modelConfig: Readonly<Record<string, unknown>>;
+  readonly dataset: string;
+  readonly datasetConfig: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly eval: { readonly ks: readonly number[]; readonly excludeSeen: boolean };
+}
+
+/**
+ * The composition root of `rec run` for id-based recommenders: backend, run folder, dataset →
+ * leave-one-out split, the model from the registry in a per-run child container, training with
+ * validation-based early stopping and checkpoints, test evaluation, reports. The run folder ends as
+ * `done`, `interrupted` (Ctrl-C: continue with --resume) or `failed`, never half-written.
+ */
+export async function runExperiment(o: ExperimentOptions): Promise<ExperimentResult> {
+  const backend = await initBackend({ backend: o.backend });
+  for (const s of backend.skipped) o.events.debug(`backend ${s.name} not used: ${s.reason}`);
+  const modelConfig = o.registry.parseConfig('recommenders', o.model, o.modelConfig) as Record<string, unknown>;
+  const config: RunConfig = {
+    model: o.model,
+    modelConfig,
+    dataset: o.dataset,
+    datasetConfig: { ...(o.datasetConfig ?? {}) },
+    seed: o.seed,
+    eval: { ks: [...o.ks], excludeSeen: o.excludeSeen },
+  };
+  const out = o.out ?? join('runs', makeRunId(o.model));
+  if (o.resume) checkResumable(out, config);
+  const run = await RunDirectory.create(out, { resume: o.resume, info: { model: o.model, dataset: o.dataset, seed: o.seed, argv: o.argv ?? [] } });
+  const scope = container.createChildContainer();
+  let model: TrainableRecommender | undefined;
+  try {
+    await run.writeJson('config.json', { ...config, backend: backend.name });
+    o.events.info(`run folder ${run.path}${run.resumed ? ' (resuming from its checkpoint)' : ''}, backend ${backend.name}`);
+    const loader = await resolveDataset(o.dataset, o.datasetConfig ?? {}, o.registry);
+    const corpus = await loader.load({ signal: o.signal });
+    const split = leaveOneOut(corpus);
+    const stats = corpusStats(corpus);
+    o.events.info(`dataset ${corpus.name}: ${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`);
+    const rng = new Rng(o.seed);
+    scope.register(Tokens.Rng, { useValue: rng });
+    scope.register(Tokens.Events, { useValue: o.events });
+    scope.register(Tokens.Registry, { useValue: o.registry });
+    scope.register(Tokens.Corpus, { useValue: corpus });
+    scope.register(Tokens.Split, { useValue: split });
+    scope.register(Tokens.Run, { useValue: { dir: run.path, seed: o.seed, resume: run.resumed, backend: backend.name } });
+    scope.register(Tokens.Signal, { useValue: o.signal });
+    model = await o.registry.create<TrainableRecommender>('recommenders', o.model, scope, modelConfig);
+    if (typeof model.fit !== 'function') {
+      throw new RecError('E_UNSUPPORTED', `Recommender "${o.model}" cannot be trained by \`rec run\` (it has no fit())`, { hint: 'Pick a trainable recommender (see `rec components`).' });
+    }
+    const evaluator = new Evaluator({ ks: [...o.ks], excludeSeen: o.excludeSeen, batchSize: o.evalBatchSize });
+    const evalOpts = (label: string) => ({ events: o.events, signal: o.signal, label });
+    const train = await model.fit({
+      corpus,
+      split,
+      rng: rng.fork('fit'),
+      events: o.events,
+      signal: o.signal,
+      checkpointDir: run.checkpointDir,
+      resume: run.resumed,
+      validate: async (m): Promise<MetricValues> => (await evaluator.evaluate(m, split.valid, evalOpts('valid'))).metrics,
+    });
+    if (o.signal.aborted) throw o.signal.reason ?? new RecError('E_ABORTED', 'Interrupted');
+    const test = await evaluator.evaluate(model, split.test, evalOpts('test'));
+    const rows = [{ name: o.model, result: test }];
+    const markdown = toMarkdownTable(rows);
+    await run.writeJson('metrics.json', {
+      model: o.model,
+      dataset: corpus.name,
+      test: test.metrics,
+      valid: train.bestValid,
+      protocol: test.protocol,
+      cases: test.count,
+      train: { epochs: train.epochs, bestEpoch: train.bestEpoch, seconds: train.seconds, throughput: train.throughput, resumedFromEpoch: train.resumedFromEpoch },
+      evalSeconds: test.seconds,
+      backend: backend.name,
+      parameters: model.parameterCount(),
+      corpus: stats,
+    });
+    await run.writeJson('train-history.json', train.history);
+    await run.writeText('test-per-user.json', `${toJson(test, { perCase: true, name: o.model })}\n`);
+    await run.writeText('report.md', reportMarkdown(o, corpus.name, stats.users, stats.items, backend.name, train, test, markdown));
+    await run.finish('done');
+    return { dir: run.path, backend: backend.name, test, train, markdown };
+  } catch (e) {
+    await run.finish(RecError.is(e, 'E_ABORTED') || o.signal.aborted ? 'interrupted' : 'failed', e).catch(() => run.release());
+    throw e;
+  } finally {
+    model?.dispose();
+    scope.dispose?.();
+  }
+}
+
+/** `--resume` must continue the same experiment: the stored config wins; a different one is refused. */
+function checkResumable(out: string, config: RunConfig): void {
+  const file = join(out, 'config.json');
+  if (!existsSync(file)) {
+    throw new RecError('E_RUN_DIR', `--resume: ${out} holds no run to continue (no config.json)`, { hint: 'Drop --resume to start a fresh run, or point --out at an existing run folder.' });
+  }
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as RunConfig;
+  for (const key of ['model', 'dataset', 'seed'] as const) {
+    if (JSON.stringify(stored[key]) !== JSON.stringify(config[key])) {
+      throw new RecError('E_CONFIG', `--resume: ${key} differs from the run being resumed (${JSON.stringify(stored[key])} there, ${JSON.stringify(config[key])} now)`, {
+        hint: `Use the original ${key}, or start a new run with another --out.`,
+      });
+    }
+  }
+  const a = JSON.stringify(stored.modelConfig);
+  const b = JSON.stringify(config.modelConfig);
+  if (a !== b) {
+    throw new RecError('E_CONFIG', `--resume: the model options differ from the run being resumed (${a} there, ${b} now)`, { hint: 'Resume with the same options, or start a new run with another --out.' });
+  }
+}
+
+function reportMarkdown(o: ExperimentOptions, dataset: string, users: number, items: number, backend: string, train: TrainReport, test: EvalResult, table: string): string {
+  return [
+    `# ${o.model} on ${dataset}`,
+    '',
+    `Seed ${o.seed}, backend \`${backend}\`. ${users} users, ${items} items; chronological leave-one-out (last item test, second-to-last validation).`,
+    '',
+    describeProtocol(test.protocol),
+    '',
+    '## Test',
+    '',
+    table,
+    '',
+    `Training: ${train.epochs} epochs (best ${train.bestEpoch}), ${train.seconds.toFixed(1)} s` +
+      (train.throughput ? `, ${train.throughput.toFixed(0)} sequences/s` : '') +
+      (train.resumedFromEpoch !== undefined ? `, resumed from epoch ${train.resumedFromEpoch}` : '') + '.',
+    '',
+    '## Validation (best epoch)',
+    '',
+    Object.entries(train.bestValid).map(([k, v]) => `- ${k}: ${v.toFixed(4)}`).join('\n'),
+    '',
+  ].join('\n');
+}
