@@ -3,6 +3,7 @@ import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_
 import type { EvalCase, MetricValues, Rng, TrainContext, TrainReport, TrainableRecommender } from '@ed2/core';
 import { gatherRows } from './gather-rows';
 import { padLeft } from './sequence-batch';
+import { softmaxCrossEntropyRows } from './softmax-cross-entropy-rows';
 import { trainSequential, type TrainerOptions } from './sequential-trainer';
 
 let nextVariableId = 0;
@@ -53,25 +54,41 @@ export abstract class SequentialModel implements TrainableRecommender {
   /** ids: int32 [batch, seq] (0 = padding) → hidden states [batch, seq, dim]; `seed` drives dropout. */
   abstract hidden(ids: tf.Tensor2D, training: boolean, seed: number): tf.Tensor3D;
 
-  /** Mean training loss of one batch (CE over all items, or BCE with `negatives`). */
+  /**
+   * Mean training loss of one batch (CE over all items, or BCE with `negatives`), over the positions
+   * that have a target. CE computes logits only for those rows (most positions are left padding).
+   */
   loss(ids: tf.Tensor2D, targets: tf.Tensor2D, negatives: tf.Tensor2D | undefined, seed: number): tf.Scalar {
     const [b, l] = ids.shape;
     const d = this.options.dim;
-    const h = this.hidden(ids, true, seed).reshape([b * l, d]) as tf.Tensor2D;
-    const tgt = targets.reshape([b * l]) as tf.Tensor1D;
-    const mask = tf.cast(tf.notEqual(tgt, 0), 'float32');
-    const count = tf.maximum(tf.sum(mask), 1);
     if (this.options.loss === 'ce') {
-      const logits = tf.matMul(h, tf.slice(this.itemTable, [1, 0], [-1, -1]), false, true);
-      const logp = tf.logSoftmax(logits);
-      const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.cast(tf.maximum(tf.sub(tgt, 1), 0), 'int32') as tf.Tensor1D, this.options.numItems, 1, 0, 'float32')), 1);
-      return tf.div(tf.neg(tf.sum(tf.mul(picked, mask))), count) as tf.Scalar;
+      const t = targets.dataSync() as Int32Array; // host-made ids: nothing pending to wait for
+      const positions: number[] = [];
+      const labels: number[] = [];
+      for (let i = 0; i < b * l; i++) {
+        if (t[i] === 0) continue;
+        positions.push(i);
+        labels.push(t[i] - 1);
+      }
+      return tf.tidy(() => {
+        const h = this.hidden(ids, true, seed).reshape([b * l, d]) as tf.Tensor2D;
+        if (positions.length === 0) return tf.mul(tf.sum(h), 0) as tf.Scalar;
+        const rows = gatherRows(h, tf.tensor1d(positions, 'int32'));
+        const logits = tf.matMul(rows, tf.slice(this.itemTable, [1, 0], [-1, -1]), false, true) as tf.Tensor2D;
+        return tf.mean(softmaxCrossEntropyRows(logits, Int32Array.from(labels))) as tf.Scalar;
+      });
     }
-    const pos = tf.sum(tf.mul(h, gatherRows(this.itemTable, tgt)), 1);
-    const neg = tf.sum(tf.mul(h, gatherRows(this.itemTable, negatives!.reshape([b * l]) as tf.Tensor1D)), 1);
-    // −log σ(pos) − log(1 − σ(neg)) = softplus(−pos) + softplus(neg)
-    const per = tf.add(tf.softplus(tf.neg(pos)), tf.softplus(neg));
-    return tf.div(tf.sum(tf.mul(per, mask)), count) as tf.Scalar;
+    return tf.tidy(() => {
+      const h = this.hidden(ids, true, seed).reshape([b * l, d]) as tf.Tensor2D;
+      const tgt = targets.reshape([b * l]) as tf.Tensor1D;
+      const mask = tf.cast(tf.notEqual(tgt, 0), 'float32');
+      const count = tf.maximum(tf.sum(mask), 1);
+      const pos = tf.sum(tf.mul(h, gatherRows(this.itemTable, tgt)), 1);
+      const neg = tf.sum(tf.mul(h, gatherRows(this.itemTable, negatives!.reshape([b * l]) as tf.Tensor1D)), 1);
+      // −log σ(pos) − log(1 − σ(neg)) = softplus(−pos) + softplus(neg)
+      const per = tf.add(tf.softplus(tf.neg(pos)), tf.softplus(neg));
+      return tf.div(tf.sum(tf.mul(per, mask)), count) as tf.Scalar;
+    });
   }
 
   /** [batch, numItems] = last hidden state · item table (padding column excluded); caller disposes. */

@@ -88,10 +88,15 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
         }
         const seed = rng.tfSeed();
         const ts = Date.now();
+        // Drop the columns that are padding in every row (sequences are left-padded): a batch of short
+        // sequences then costs what its longest sequence needs, not maxLen.
+        const start = firstUsedColumn(x, b, maxLen);
+        const width = maxLen - start;
+        const trim = (a: Int32Array) => (start === 0 ? a : Int32Array.from({ length: b * width }, (_, k) => a[Math.floor(k / width) * maxLen + start + (k % width)]));
         const loss = tf.tidy(() => {
-          const xt = tf.tensor2d(x, [b, maxLen], 'int32');
-          const yt = tf.tensor2d(y, [b, maxLen], 'int32');
-          const nt = neg ? tf.tensor2d(neg, [b, maxLen], 'int32') : undefined;
+          const xt = tf.tensor2d(trim(x), [b, width], 'int32');
+          const yt = tf.tensor2d(trim(y), [b, width], 'int32');
+          const nt = neg ? tf.tensor2d(trim(neg), [b, width], 'int32') : undefined;
           return optimizer.step(() => model.loss(xt, yt, nt, seed), trainVars);
         });
         const value = (await loss.data())[0];
@@ -134,4 +139,19 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
     optimizer.dispose();
     for (const v of Object.values(best)) v.dispose();
   }
+}
+
+/** Index of the first column of a [rows, width] left-padded id matrix that is not padding in some row. */
+function firstUsedColumn(ids: Int32Array, rows: number, width: number): number {
+  let first = width - 1;
+  for (let r = 0; r < rows; r++) {
+    const off = r * width;
+    for (let c = 0; c < first; c++) {
+      if (ids[off + c] !== 0) {
+        first = c;
+        break;
+      }
+    }
+  }
+  return first;
 }
