@@ -26,12 +26,14 @@ function randomVectors(n: number, seed: number): tf.Tensor2D {
 }
 
 /** Hashed bag of words → seeded Gaussian random projection to 256-d (one projection row per word). */
-export function scientificEmbeddings(file: string, seed: number): { x: tf.Tensor2D; categories: string[] } {
+export function scientificEmbeddings(file: string, seed: number): { x: tf.Tensor2D; categories: (string | undefined)[] } {
   const lines = readFileSync(file, 'utf8').split('\n').slice(1).filter((l) => l.includes('\t'));
   const docs = lines.map((l) => l.split('\t')[1].toLowerCase().match(/[a-z0-9]+/g) ?? []);
+  // Category label for the purity figure: the first word of the second-level category ("Industrial &
+  // Scientific Abrasive & Finishing Products …" → "Abrasive"); undefined where the text has none.
   const categories = lines.map((l) => {
-    const parts = l.split('\t')[1].split('. ');
-    return parts.length > 1 ? parts[1].split(' ').slice(0, 4).join(' ') : '';
+    const m = /\. Industrial & Scientific (\S+)/.exec(l.split('\t')[1]);
+    return m ? m[1] : undefined;
   });
   const df = new Map<string, number>();
   for (const d of docs) for (const w of new Set(d)) df.set(w, (df.get(w) ?? 0) + 1);
@@ -65,7 +67,7 @@ export function scientificEmbeddings(file: string, seed: number): { x: tf.Tensor
 
 interface Row {
   dataset: string;
-  indexer: string;
+  indexer: Variant;
   entities: number;
   epochs: number;
   seconds: number;
@@ -78,9 +80,12 @@ interface Row {
   firstTokenPurity?: number;
 }
 
-async function run(name: 'hvqae' | 'rqvae', dataset: string, x: tf.Tensor2D, epochs: number, categories?: string[]): Promise<Row> {
+type Variant = 'hvqae' | 'rqvae' | 'rqvae+sinkhorn';
+
+async function run(name: Variant, dataset: string, x: tf.Tensor2D, epochs: number, categories?: (string | undefined)[]): Promise<Row> {
   const common = { levels: 4, codebookSize: 256, codeDim: 64, epochs };
-  const ix: Indexer = name === 'hvqae' ? new HvqaeIndexer({ ...hvqaeConfig.parse(common), seed: 1 }) : new RqvaeIndexer({ ...rqvaeConfig.parse(common), seed: 1 });
+  const ix: Indexer =
+    name === 'hvqae' ? new HvqaeIndexer({ ...hvqaeConfig.parse(common), seed: 1 }) : new RqvaeIndexer({ ...rqvaeConfig.parse({ ...common, sinkhorn: name === 'rqvae+sinkhorn' }), seed: 1 });
   const t0 = performance.now();
   const report = await ix.fit(x);
   const seconds = (performance.now() - t0) / 1000;
@@ -89,7 +94,7 @@ async function run(name: 'hvqae' | 'rqvae', dataset: string, x: tf.Tensor2D, epo
   tf.dispose([evalLoss.total, evalLoss.recon, evalLoss.commit, ...evalLoss.probs, ...evalLoss.chosen, ...evalLoss.inputs, evalLoss.codes]);
   const s = ix.stats(undefined, categories);
   const last = report.history[report.history.length - 1];
-  console.log(`${dataset} ${name}: ${seconds.toFixed(1)} s, train loss ${last.loss.toFixed(4)}, eval recon ${reconLoss.toFixed(4)}, collisions ${(100 * s.collisionRate).toFixed(2)}%, usage ${s.usage.map((u) => (100 * u).toFixed(1)).join('/')}%`);
+  console.log(`${dataset} ${name}: ${seconds.toFixed(1)} s, train loss ${last.loss.toFixed(4)}, eval recon ${reconLoss.toFixed(4)}, collisions ${(100 * s.collisionRate).toFixed(2)}%, usage ${s.usage.map((u) => (100 * u).toFixed(1)).join('/')}%${s.firstTokenPurity === undefined ? '' : `, purity ${s.firstTokenPurity.toFixed(3)}`}`);
   ix.dispose();
   return { dataset, indexer: name, entities: x.shape[0], epochs, seconds, reconLoss, collisionRate: s.collisionRate, collidingFraction: s.collidingFraction, maxCollisionSet: s.maxCollisionSet, usage: s.usage, perplexity: s.perplexity, ...(s.firstTokenPurity === undefined ? {} : { firstTokenPurity: s.firstTokenPurity }) };
 }
@@ -101,12 +106,12 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   if (only !== 'scientific') {
     const x = randomVectors(10_000, 0);
-    for (const name of ['hvqae', 'rqvae'] as const) rows.push(await run(name, 'random-10k-256d', x, epochs));
+    for (const name of ['hvqae', 'rqvae', 'rqvae+sinkhorn'] as const) rows.push(await run(name, 'random-10k-256d', x, epochs));
     x.dispose();
   }
   if (only !== 'random') {
     const { x, categories } = scientificEmbeddings(path.resolve('../shared/datasets/amazon-scientific/Scientific.text'), 0);
-    for (const name of ['hvqae', 'rqvae'] as const) rows.push(await run(name, 'scientific-text-hashbow-256d', x, epochs, categories));
+    for (const name of ['hvqae', 'rqvae', 'rqvae+sinkhorn'] as const) rows.push(await run(name, 'scientific-text-hashbow-256d', x, epochs, categories));
     x.dispose();
   }
   const out = arg('out', `bench/indexers/results-${backend.name}.json`);
