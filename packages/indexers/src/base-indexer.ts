@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { oneHotFloat } from './tensor-ops';
 import { RecError } from '@ed2/core';
 import type { EntityIndex, Indexer, IndexerFitOptions, IndexerFitReport, IndexerKind, IndexerLossOptions, IndexerLosses, IndexStats } from '@ed2/core';
 import { buildEntityIndex } from './collisions';
@@ -88,7 +89,7 @@ export abstract class BaseIndexer implements Indexer {
       const probs: tf.Tensor2D[] = [];
       const chosen: tf.Tensor2D[] = [];
       for (let m = 0; m < this.levels; m++) {
-        const onehot = tf.oneHot(tf.reshape(tf.slice(c, [0, m], [n, 1]), [n]), this.codebookSize, 1, 0, 'float32') as tf.Tensor2D;
+        const onehot = oneHotFloat(tf.reshape(tf.slice(c, [0, m], [n, 1]), [n]) as tf.Tensor1D, this.codebookSize);
         probs.push(onehot);
         chosen.push(tf.matMul(onehot, books[m]));
       }

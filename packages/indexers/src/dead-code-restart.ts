@@ -28,13 +28,17 @@ export class DeadCodeRestart {
       for (let k = 0; k < this.codebookSize; k++) if (step - this.lastUsed[m][k] >= this.after) dead.push(k);
       if (dead.length === 0) continue;
       const rows = Int32Array.from(dead, () => rng.int(n));
-      tf.tidy(() => {
-        const picked = tf.gather(inputs[m], rows);
-        const scale = tf.mul(tf.sqrt(tf.mean(tf.square(picked))), 0.01);
-        const seeded = tf.add(picked, tf.mul(tf.randomNormal(picked.shape, 0, 1, 'float32', rng.tfSeed()), scale));
-        const updated = tf.tensorScatterUpdate(books[m], tf.tensor2d(Int32Array.from(dead), [dead.length, 1], 'int32'), seeded);
-        books[m].assign(updated as tf.Tensor2D);
+      // Host-side row replacement (small: N×D), so it works on every backend.
+      const [dim] = books[m].shape.slice(1);
+      const picked = tf.tidy(() => tf.gather(inputs[m], rows).dataSync() as Float32Array);
+      let ms = 0;
+      for (const v of picked) ms += v * v;
+      const noise = 0.01 * Math.sqrt(ms / Math.max(1, picked.length));
+      const book = books[m].dataSync().slice() as Float32Array;
+      dead.forEach((k, j) => {
+        for (let c = 0; c < dim; c++) book[k * dim + c] = picked[j * dim + c] + noise * rng.normal();
       });
+      tf.tidy(() => books[m].assign(tf.tensor2d(book, books[m].shape as [number, number])));
       for (const k of dead) this.lastUsed[m][k] = step;
       restarted += dead.length;
     }

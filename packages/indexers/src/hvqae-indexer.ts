@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { safeRowNorm, stopGradient } from './stop-gradient';
+import { oneHotFloat, safeRowNorm, stopGradient } from './tensor-ops';
 import type { Rng } from '@ed2/core';
 import type { HvqaeConfig } from './configs';
 import { namedVariable } from './dense';
@@ -79,7 +79,7 @@ export class HvqaeIndexer extends ResidualVqIndexer {
       soft = tf.softmax(tf.div(scores, this.config.gumbelTemperature)) as tf.Tensor2D;
     }
     const codes = tf.argMax(scores, 1) as tf.Tensor1D;
-    const hard = tf.oneHot(codes, this.codebookSize, 1, 0, 'float32');
+    const hard = oneHotFloat(codes, this.codebookSize);
     const y = training ? tf.add(hard, tf.sub(soft, stopGradient(soft))) : hard;
     return { chosen: tf.matMul(y, book), probs, codes };
   }

@@ -2,7 +2,7 @@ export * from './configs';
 export * from './token-naming';
 export * from './collisions';
 export * from './index-stats';
-export * from './stop-gradient';
+export * from './tensor-ops';
 export * from './vmf';
 export * from './kmeans';
 export * from './m-gtr';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { oneHotFloat } from './tensor-ops';
 import type { Rng } from '@ed2/core';
 
 /** Squared Euclidean distances [n, k] between rows of a [n, D] and b [k, D]. */
@@ -29,7 +30,7 @@ export function kmeans(x: tf.Tensor2D, k: number, iters: number, rng: Rng): tf.T
   for (let it = 0; it < iters; it++) {
     const { next, counts } = tf.tidy(() => {
       const assign = tf.argMin(squaredDistances(x, centroids), 1);
-      const onehot = tf.oneHot(assign, k, 1, 0, 'float32');
+      const onehot = oneHotFloat(assign as tf.Tensor1D, k);
       const cnt = tf.sum(onehot, 0);
       const sums = tf.matMul(onehot, x, true, false);
       const mean = tf.div(sums, tf.reshape(tf.maximum(cnt, 1), [k, 1]));

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { safeRowNorm, stopGradient } from './stop-gradient';
+import { safeRowNorm, stopGradient } from './tensor-ops';
 import { RecError } from '@ed2/core';
 
 function unitRows(x: tf.Tensor2D): tf.Tensor2D {

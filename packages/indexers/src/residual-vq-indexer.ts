@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { stopGradient } from './stop-gradient';
+import { stopGradient } from './tensor-ops';
 import { AdamW, RecError, Rng, loadCheckpoint, saveCheckpoint } from '@ed2/core';
 import type { IndexerEpoch, IndexerFitOptions, IndexerFitReport, IndexerLossOptions, IndexerLosses, JsonValue } from '@ed2/core';
 import { BaseIndexer } from './base-indexer';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { stopGradient } from './stop-gradient';
+import { oneHotFloat, stopGradient } from './tensor-ops';
 import type { Rng } from '@ed2/core';
 import type { RqvaeConfig } from './configs';
 import { squaredDistances } from './kmeans';
@@ -30,7 +30,7 @@ export class RqvaeIndexer extends ResidualVqIndexer {
   protected quantize(r: tf.Tensor2D, level: number, _training: boolean, _rng: Rng): LevelOutput {
     const book = this.books[level] as tf.Tensor2D;
     const codes = tf.argMin(squaredDistances(r, book), 1) as tf.Tensor1D;
-    const onehot = tf.oneHot(codes, this.codebookSize, 1, 0, 'float32') as tf.Tensor2D;
+    const onehot = oneHotFloat(codes, this.codebookSize);
     return { chosen: tf.matMul(onehot, book), probs: onehot, codes };
   }
 

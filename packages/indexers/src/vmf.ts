@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { RecError, type Rng } from '@ed2/core';
-import { safeRowNorm } from './stop-gradient';
+import { safeRowNorm } from './tensor-ops';
 
 /** Gamma(shape, 1) by Marsaglia & Tsang (2000); shape ≥ 1 here (shape < 1 via the boost u^(1/shape)). */
 export function sampleGamma(shape: number, rng: Rng): number {
