@@ -8,8 +8,9 @@ export interface RendererOptions {
   readonly verbose?: boolean;
 }
 
+const fmtValue = (v: number | string) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)).toString() : String(v));
 const fmtInfo = (info?: Readonly<Record<string, number | string>>) =>
-  info ? Object.entries(info).map(([k, v]) => `${k} ${v}`).join('  ') : '';
+  info ? Object.entries(info).map(([k, v]) => `${k} ${fmtValue(v)}`).join('  ') : '';
 
 /**
  * Turns the run's progress / log events into terminal output: one cli-progress bar per running
