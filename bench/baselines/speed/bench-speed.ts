@@ -2,7 +2,7 @@
  * SASRec training throughput and full-ranking evaluation time of @ed2/baselines' SasRec vs a PyTorch peer
  * (torch_sasrec.py, same model, settings, pairs and batches) in the same run, on amazon-instruments.
  * Usage (repo root): node bench/baselines/speed/run.cjs [--backend auto|tensorflow|wasm|cpu] [--steps 30]
- *   [--rounds 2] [--warmup 3] [--max-train-s 60] [--sides ours,fused,torch] [--no-check]
+ *   [--rounds 2] [--warmup 3] [--max-train-s 60] [--sides ours,fused,torch,torchTuned] [--no-check]
  * Other roles (one process, JSON to stdout): --role ours [--variant shipped|fused], --role check, --role profile.
  * Measurements alternate ours, torch, ours, torch (one fresh process each, so drift hits both sides alike);
  * writes bench/baselines/speed/results-<backend>.json and prints a table. Before timing, `check` exports our
@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AdamW, Rng, initBackend, type BackendName, type EvalCase } from '@ed2/core';
@@ -23,6 +23,16 @@ const DATA = path.resolve('../shared/datasets/amazon-instruments/Instruments.int
 const HERE = path.resolve('bench/baselines/speed');
 const WORK = path.resolve('bench/.work/speed-check');
 const EVAL_BATCH = 512;
+/**
+ * `torchTuned`: the same torch_sasrec.py with PyTorch's documented CPU tuning, no code change: jemalloc (keeps
+ * freed pages; a fresh 500 MB allocation costs seconds of page faults on this VM) and passive OpenMP waiting
+ * (spinning threads starve each other when other processes hold the cores).
+ */
+const JEMALLOC = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
+const TUNED_ENV: Record<string, string> = {
+  ...(existsSync(JEMALLOC) ? { LD_PRELOAD: JEMALLOC, MALLOC_CONF: 'dirty_decay_ms:-1,muzzy_decay_ms:-1' } : {}),
+  OMP_WAIT_POLICY: 'PASSIVE',
+};
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -220,36 +230,40 @@ async function orchestrate(): Promise<void> {
   const cap = ['--max-train-s', arg('max-train-s', '60')];
   const self = [process.argv[1], '--backend', backend, '--steps', steps, '--warmup', warmup, ...cap];
   const py = [path.join(HERE, 'torch_sasrec.py'), '--data', DATA, '--steps', steps, '--warmup', warmup, ...cap];
-  const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+    execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26, env: { ...process.env, ...env } });
   let check: Record<string, unknown> | undefined;
   if (!process.argv.includes('--no-check')) {
     const fused = lastJson(run(process.execPath, [...self, '--role', 'check']));
     check = { torchVsOurs: lastJson(run('python3', [...py, '--check', WORK])), fusedVsShipped: fused };
     console.error(`check: ${JSON.stringify(check)}`);
   }
-  const sides = { ours: [] as Rec[], fused: [] as Rec[], torch: [] as Rec[] };
-  const which = arg('sides', 'ours,fused,torch').split(',') as (keyof typeof sides)[];
+  const sides = { ours: [] as Rec[], fused: [] as Rec[], torch: [] as Rec[], torchTuned: [] as Rec[] };
+  const which = arg('sides', 'ours,fused,torch,torchTuned').split(',') as (keyof typeof sides)[];
   for (let r = 0; r < rounds; r++) {
     for (const side of which) {
       const before = load();
       const t = performance.now();
-      const res = side === 'torch' ? lastJson(run('python3', py)) : lastJson(run(process.execPath, [...self, '--role', 'ours', '--variant', side === 'fused' ? 'fused' : 'shipped']));
+      const res = side === 'torch' ? lastJson(run('python3', py))
+        : side === 'torchTuned' ? lastJson(run('python3', py, TUNED_ENV))
+        : lastJson(run(process.execPath, [...self, '--role', 'ours', '--variant', side === 'fused' ? 'fused' : 'shipped']));
       Object.assign(res, { loadBefore: before, loadAfter: load(), wallSeconds: (performance.now() - t) / 1000 });
       sides[side].push(res);
       console.error(`round ${r + 1} ${side}: ${Number(res.seqPerS).toFixed(1)} seq/s (${String(res.steps)} steps), eval ${Number(res.evalSeconds).toFixed(2)} s, load ${before.join(' ')}`);
     }
   }
-  // Ratios of times (ours / torch), from the sums over rounds: training time per sequence and evaluation time.
+  // Time ratios ours / torch from the sums over rounds (training: seconds per sequence; evaluation: seconds).
   const sum = (xs: Rec[], k: string) => xs.reduce((a, x) => a + Number(x[k]), 0);
   const perSeq = (xs: Rec[]) => sum(xs, 'trainSeconds') / sum(xs, 'sequences');
-  const sideSummary = (xs: Rec[]) => (xs.length ? { seqPerS: 1 / perSeq(xs), evalSeconds: sum(xs, 'evalSeconds') / xs.length } : undefined);
-  const ratios = (xs: Rec[]) => (xs.length && sides.torch.length
-    ? { trainTimeRatio: perSeq(xs) / perSeq(sides.torch), evalTimeRatio: sum(xs, 'evalSeconds') / xs.length / (sum(sides.torch, 'evalSeconds') / sides.torch.length) }
-    : undefined);
+  const evalS = (xs: Rec[]) => sum(xs, 'evalSeconds') / xs.length;
+  const sideSummary = (xs: Rec[]) => (xs.length ? { seqPerS: 1 / perSeq(xs), evalSeconds: evalS(xs) } : undefined);
+  const ratio = (xs: Rec[], ys: Rec[]) => (xs.length && ys.length ? { trainTimeRatio: perSeq(xs) / perSeq(ys), evalTimeRatio: evalS(xs) / evalS(ys) } : undefined);
   const summary = {
-    ours: sideSummary(sides.ours), fused: sideSummary(sides.fused), torch: sideSummary(sides.torch),
-    oursVsTorch: ratios(sides.ours), fusedVsTorch: ratios(sides.fused),
+    ours: sideSummary(sides.ours), fused: sideSummary(sides.fused), torch: sideSummary(sides.torch), torchTuned: sideSummary(sides.torchTuned),
+    oursVsTorch: ratio(sides.ours, sides.torch), fusedVsTorch: ratio(sides.fused, sides.torch),
+    oursVsTorchTuned: ratio(sides.ours, sides.torchTuned), fusedVsTorchTuned: ratio(sides.fused, sides.torchTuned),
     targets: { trainTimeRatio: 1.5, evalTimeRatio: 1 },
+    torchTunedEnv: TUNED_ENV,
   };
   const machine = {
     cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)), node: process.version,
@@ -261,12 +275,12 @@ async function orchestrate(): Promise<void> {
   const file = path.join(HERE, `results-${backendName}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   const f = (x: number | undefined, d = 1) => (x === undefined ? '-' : x.toFixed(d));
-  console.log(`| backend | side | seq/s | eval s | train time / torch | eval time / torch |`);
-  console.log(`|---|---|---|---|---|---|`);
-  for (const k of ['ours', 'fused', 'torch'] as const) {
+  console.log(`| backend | side | seq/s | eval s | train time / torch | eval time / torch | train time / torch tuned | eval time / torch tuned |`);
+  console.log(`|---|---|---|---|---|---|---|---|`);
+  for (const k of ['ours', 'fused', 'torch', 'torchTuned'] as const) {
     const v = summary[k];
-    const r = k === 'ours' ? summary.oursVsTorch : k === 'fused' ? summary.fusedVsTorch : undefined;
-    if (v) console.log(`| ${backendName} | ${k} | ${f(v.seqPerS)} | ${f(v.evalSeconds, 2)} | ${f(r?.trainTimeRatio, 2)} | ${f(r?.evalTimeRatio, 2)} |`);
+    const [r, q] = k === 'ours' ? [summary.oursVsTorch, summary.oursVsTorchTuned] : k === 'fused' ? [summary.fusedVsTorch, summary.fusedVsTorchTuned] : [];
+    if (v) console.log(`| ${backendName} | ${k} | ${f(v.seqPerS)} | ${f(v.evalSeconds, 2)} | ${f(r?.trainTimeRatio, 2)} | ${f(r?.evalTimeRatio, 2)} | ${f(q?.trainTimeRatio, 2)} | ${f(q?.evalTimeRatio, 2)} |`);
   }
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }

@@ -1,5 +1,3 @@
-/* global require, process, __dirname */
-/* eslint-disable @typescript-eslint/no-require-imports -- a plain CommonJS runner */
 // Bundles bench-speed.ts with esbuild (the @ed2/* workspace sources inlined, every npm package left to
 // require(), so tfjs-core, tfjs-node and the gradients share one CommonJS copy) and runs it with the arguments.
 const { build } = require('esbuild');
