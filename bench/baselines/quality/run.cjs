@@ -41,11 +41,13 @@ for (const [ds, dir] of Object.entries(DATASETS)) {
     const r = spawnSync(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
     if (r.status !== 0) {
       console.log(`failed with exit code ${r.status}`);
-      results.runs[`${ds}/${name}`] = { error: `exit ${r.status}`, at: new Date().toISOString() };
+      const prev = fs.existsSync(outFile) ? JSON.parse(fs.readFileSync(outFile, 'utf8')) : { runs: {} };
+      prev.runs[`${ds}/${name}`] = { error: `exit ${r.status}`, at: new Date().toISOString() };
+      fs.writeFileSync(outFile, `${JSON.stringify(prev, null, 2)}\n`);
       continue;
     }
     const m = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
-    results.runs[`${ds}/${name}`] = {
+    const entry = {
       dataset: ds,
       model: name,
       test: m.test,
@@ -62,6 +64,9 @@ for (const [ds, dir] of Object.entries(DATASETS)) {
       flags,
       at: new Date().toISOString(),
     };
+    // Re-read before writing: several runners (e.g. one per dataset) may share the file.
+    Object.assign(results, fs.existsSync(outFile) ? JSON.parse(fs.readFileSync(outFile, 'utf8')) : {});
+    results.runs = { ...(results.runs ?? {}), [`${ds}/${name}`]: entry };
     results.machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, load: os.loadavg() };
     fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
     console.log(JSON.stringify(results.runs[`${ds}/${name}`].test));
