@@ -95,9 +95,12 @@ export class LoraLinear {
 
   /** Set adapter values (shapes must match an attached adapter or create one). */
   setAdapter(a: tf.Tensor2D, b: tf.Tensor2D, scale: number, name: string): void {
+    // Copy first: `a`/`b` may be this layer's own current adapter, which detach() disposes.
+    const na = tf.tidy(() => tf.variable(tf.clone(a), true, uniqueVarName(`${name}.lora_A`)));
+    const nb = tf.tidy(() => tf.variable(tf.clone(b), true, uniqueVarName(`${name}.lora_B`)));
     this.detach();
-    this.a = tf.variable(tf.clone(a), true, uniqueVarName(`${name}.lora_A`));
-    this.b = tf.variable(tf.clone(b), true, uniqueVarName(`${name}.lora_B`));
+    this.a = na;
+    this.b = nb;
     this.scale = scale;
   }
 

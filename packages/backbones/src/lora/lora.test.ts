@@ -8,6 +8,7 @@ import { LlamaModel } from '../llama/llama-model';
 import { LlamaConfig } from '../llama/llama-config';
 import { LlamaEncoder } from '../llama/llama-encoder';
 import { applyLora, mergeLora, saveAdapters, loadAdapters } from './lora';
+import { LoraLinear } from './lora-linear';
 
 const cfg = LlamaConfig.parse({ dim: 16, nLayers: 2, nHeads: 4, nKvHeads: 4, hiddenDim: 24, vocabSize: 16, maxSeqLen: 32, tiedEmbeddings: false });
 
@@ -70,5 +71,16 @@ describe('LlamaEncoder', () => {
     expect(again.shape).toEqual([3, 16]);
     tf.dispose([both, alone, again]);
     model.dispose();
+  });
+
+  it('setAdapter accepts the layer\'s own current adapter tensors and leaks nothing', () => {
+    const lin = new LoraLinear(tf.randomNormal([6, 5], 0, 1, 'float32', 3) as tf.Tensor2D);
+    lin.setAdapter(tf.ones([6, 2]) as tf.Tensor2D, tf.fill([2, 5], 0.5) as tf.Tensor2D, 1, 'test.q');
+    const before = tf.memory().numTensors;
+    const a = Array.from(lin.a!.dataSync());
+    lin.setAdapter(lin.a!, lin.b!, 2, 'test.q');
+    expect(Array.from(lin.a!.dataSync())).toEqual(a);
+    expect(tf.memory().numTensors).toBe(before);
+    lin.dispose();
   });
 });

@@ -75,8 +75,8 @@ export async function loadAdapters(model: LlamaModel, dir: string): Promise<void
   if (ne && nh) {
     model.newEmbed?.dispose();
     model.newHead?.dispose();
-    model.newEmbed = tf.variable(tf.clone(ne), true, uniqueVarName('new_embed'));
-    model.newHead = tf.variable(tf.clone(nh), true, uniqueVarName('new_head'));
+    model.newEmbed = tf.tidy(() => tf.variable(tf.clone(ne), true, uniqueVarName('new_embed')));
+    model.newHead = tf.tidy(() => tf.variable(tf.clone(nh), true, uniqueVarName('new_head')));
   }
   Object.values(ck.tensors).forEach((t) => t.dispose());
 }
