@@ -2,8 +2,8 @@
  * SASRec training throughput and full-ranking evaluation time of @ed2/baselines' SasRec vs a PyTorch peer
  * (torch_sasrec.py, same model, settings, pairs and batches) in the same run, on amazon-instruments.
  * Usage (repo root): node bench/baselines/speed/run.cjs [--backend auto|tensorflow|wasm|cpu] [--steps 30]
- *   [--rounds 2] [--warmup 3] [--max-train-s 60] [--sides ours,fused,torch,torchTuned] [--no-check]
- * Other roles (one process, JSON to stdout): --role ours [--variant shipped|fused], --role check, --role profile.
+ *   [--rounds 2] [--warmup 3] [--max-train-s 60] [--sides ours,torch,torchTuned] [--no-check]
+ * Other roles (one process, JSON to stdout): --role ours, --role check, --role profile.
  * Measurements alternate ours, torch, ours, torch (one fresh process each, so drift hits both sides alike);
  * writes bench/baselines/speed/results-<backend>.json and prints a table. Before timing, `check` exports our
  * weights and eval scores and the PyTorch model, loaded with them, must reproduce our scores and loss.
@@ -16,7 +16,6 @@ import * as path from 'node:path';
 import { AdamW, Rng, initBackend, type BackendName, type EvalCase } from '@ed2/core';
 import { SasRec, padLeft, sasrecConfig, trainingPairs } from '@ed2/baselines';
 import { ranksFromScores } from '@ed2/eval';
-import { FusedCeSasRec } from './fused-ce-sasrec';
 import { profileStep } from './profile-step';
 
 const DATA = path.resolve('../shared/datasets/amazon-instruments/Instruments.inter.json');
@@ -57,10 +56,18 @@ function loadData(maxLen: number): Data {
   return { numItems, inputs: padLeft(pairs.inputs, maxLen), targets: padLeft(pairs.targets, maxLen), pairs: pairs.inputs.length, test };
 }
 
-/** variant `shipped`: @ed2/baselines' SasRec as is; `fused`: the same model with the proposed loss (fused-ce-sasrec.ts). */
-function makeModel(numItems: number, dropout?: number, variant = arg('variant', 'shipped')): SasRec {
+function makeModel(numItems: number, dropout?: number): SasRec {
   const cfg = sasrecConfig.parse(dropout === undefined ? {} : { dropout });
-  return new (variant === 'fused' ? FusedCeSasRec : SasRec)({ ...cfg, numItems }, new Rng(0));
+  return new SasRec({ ...cfg, numItems }, new Rng(0));
+}
+
+/** As the trainer does: drop the leading columns that are padding in every row of the batch. */
+function trimBatch(x: Int32Array, y: Int32Array, b: number, maxLen: number): { x: Int32Array; y: Int32Array; width: number } {
+  let first = maxLen - 1;
+  for (let r = 0; r < b; r++) for (let c = 0; c < first; c++) if (x[r * maxLen + c] !== 0) first = c;
+  const width = maxLen - first;
+  const cut = (a: Int32Array) => Int32Array.from({ length: b * width }, (_, k) => a[Math.floor(k / width) * maxLen + first + (k % width)]);
+  return first === 0 ? { x, y, width } : { x: cut(x), y: cut(y), width };
 }
 
 /** Full-ranking pessimistic-tie ranks of every test case, in batches of 512 (model.score + ranksFromScores). */
@@ -95,9 +102,10 @@ async function measureOurs(): Promise<Record<string, unknown>> {
     const start = (i % nb) * bs;
     const b = Math.min(bs, data.pairs - start);
     const seed = rng.tfSeed();
+    const batch = trimBatch(data.inputs.subarray(start * maxLen, (start + b) * maxLen), data.targets.subarray(start * maxLen, (start + b) * maxLen), b, maxLen);
     const loss = tf.tidy(() => {
-      const x = tf.tensor2d(data.inputs.subarray(start * maxLen, (start + b) * maxLen), [b, maxLen], 'int32');
-      const y = tf.tensor2d(data.targets.subarray(start * maxLen, (start + b) * maxLen), [b, maxLen], 'int32');
+      const x = tf.tensor2d(batch.x, [b, batch.width], 'int32');
+      const y = tf.tensor2d(batch.y, [b, batch.width], 'int32');
       return optimizer.step(() => m.loss(x, y, undefined, seed), vars);
     });
     const value = (await loss.data())[0];
@@ -126,7 +134,7 @@ async function measureOurs(): Promise<Record<string, unknown>> {
   optimizer.dispose();
   m.dispose();
   return {
-    variant: arg('variant', 'shipped'), backend: backend.name, tfBackend: tf.getBackend(), steps, sequences: seqs, trainSeconds, seqPerS: seqs / trainSeconds,
+    backend: backend.name, tfBackend: tf.getBackend(), steps, sequences: seqs, trainSeconds, seqPerS: seqs / trainSeconds,
     msPerStep: (1000 * trainSeconds) / steps, evalSeconds, evalUsers: data.test.length, firstLoss, lastLoss,
     hr10: ranks.reduce((s, r) => s + (r <= 10 ? 1 : 0), 0) / ranks.length, leakedTensors: leaked,
     peakRssMiB: process.resourceUsage().maxRSS / 1024, params,
@@ -157,29 +165,6 @@ async function exportCheck(): Promise<void> {
   lossT.dispose();
   writeFileSync(path.join(WORK, 'manifest.json'), JSON.stringify(manifest));
   m.dispose();
-  console.log(JSON.stringify(compareFused(data)));
-}
-
-/** The proposed loss against the shipped one on the same dropout-0 weights: loss and every gradient. */
-function compareFused(data: Data): Record<string, number> {
-  const [a, b] = [makeModel(data.numItems, 0, 'shipped'), makeModel(data.numItems, 0, 'fused')];
-  const x = tf.tensor2d(data.inputs.subarray(0, 64 * 50), [64, 50], 'int32');
-  const y = tf.tensor2d(data.targets.subarray(0, 64 * 50), [64, 50], 'int32');
-  const run = (m: SasRec) => tf.variableGrads(() => m.loss(x, y, undefined, 0), Object.values(m.variables));
-  const [ga, gb] = [run(a), run(b)];
-  let maxGradDiff = 0;
-  let maxGrad = 0;
-  const names = Object.keys(a.variables);
-  names.forEach((n) => {
-    const [u, v] = [ga.grads[a.variables[n].name], gb.grads[b.variables[n].name]];
-    maxGradDiff = Math.max(maxGradDiff, tf.tidy(() => tf.max(tf.abs(tf.sub(u, v))).dataSync()[0]));
-    maxGrad = Math.max(maxGrad, tf.tidy(() => tf.max(tf.abs(u)).dataSync()[0]));
-  });
-  const out = { shippedLoss: ga.value.dataSync()[0], fusedLoss: gb.value.dataSync()[0], maxGradDiff, maxGrad };
-  tf.dispose([x, y, ga.value, gb.value, ...Object.values(ga.grads), ...Object.values(gb.grads)]);
-  a.dispose();
-  b.dispose();
-  return out;
 }
 
 /** Kernel profile of one training step and wall time of its phases (forward loss, + gradients, + AdamW update). */
@@ -194,7 +179,7 @@ async function profile(): Promise<Record<string, unknown>> {
   const time = (f: () => tf.Tensor, reps = 3) => {
     f().dispose();
     const t = performance.now();
-    for (let i = 0; i < reps; i++) tf.tidy(() => f().dataSync());
+    for (let i = 0; i < reps; i++) tf.tidy(() => void f().dataSync()); // return nothing: tidy would walk a TypedArray
     return (performance.now() - t) / reps;
   };
   const phases = {
@@ -208,10 +193,17 @@ async function profile(): Promise<Record<string, unknown>> {
     evalBatch512Ms: time(() => m.score(data.test.slice(0, EVAL_BATCH))),
   };
   const kernels = await profileStep(m, optimizer, x, y);
+  const evalInfo = await tf.profile(async () => {
+    await evaluate(m, data.test.slice(0, EVAL_BATCH));
+  });
+  const evalKernels = evalInfo.kernels
+    .map((k) => ({ kernel: k.name, shapes: k.inputShapes.map((sh) => `[${sh.join(',')}]`).join(' '), ms: typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0 }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 10);
   tf.dispose([x, y]);
   optimizer.dispose();
   m.dispose();
-  return { backend: tf.getBackend(), phases, kernels };
+  return { backend: tf.getBackend(), phases, kernels, evalKernels };
 }
 
 type Rec = Record<string, unknown>;
@@ -234,19 +226,19 @@ async function orchestrate(): Promise<void> {
     execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26, env: { ...process.env, ...env } });
   let check: Record<string, unknown> | undefined;
   if (!process.argv.includes('--no-check')) {
-    const fused = lastJson(run(process.execPath, [...self, '--role', 'check']));
-    check = { torchVsOurs: lastJson(run('python3', [...py, '--check', WORK])), fusedVsShipped: fused };
+    run(process.execPath, [...self, '--role', 'check']);
+    check = lastJson(run('python3', [...py, '--check', WORK]));
     console.error(`check: ${JSON.stringify(check)}`);
   }
-  const sides = { ours: [] as Rec[], fused: [] as Rec[], torch: [] as Rec[], torchTuned: [] as Rec[] };
-  const which = arg('sides', 'ours,fused,torch,torchTuned').split(',') as (keyof typeof sides)[];
+  const sides = { ours: [] as Rec[], torch: [] as Rec[], torchTuned: [] as Rec[] };
+  const which = arg('sides', 'ours,torch,torchTuned').split(',') as (keyof typeof sides)[];
   for (let r = 0; r < rounds; r++) {
     for (const side of which) {
       const before = load();
       const t = performance.now();
       const res = side === 'torch' ? lastJson(run('python3', py))
         : side === 'torchTuned' ? lastJson(run('python3', py, TUNED_ENV))
-        : lastJson(run(process.execPath, [...self, '--role', 'ours', '--variant', side === 'fused' ? 'fused' : 'shipped']));
+        : lastJson(run(process.execPath, [...self, '--role', 'ours']));
       Object.assign(res, { loadBefore: before, loadAfter: load(), wallSeconds: (performance.now() - t) / 1000 });
       sides[side].push(res);
       console.error(`round ${r + 1} ${side}: ${Number(res.seqPerS).toFixed(1)} seq/s (${String(res.steps)} steps), eval ${Number(res.evalSeconds).toFixed(2)} s, load ${before.join(' ')}`);
@@ -259,9 +251,8 @@ async function orchestrate(): Promise<void> {
   const sideSummary = (xs: Rec[]) => (xs.length ? { seqPerS: 1 / perSeq(xs), evalSeconds: evalS(xs) } : undefined);
   const ratio = (xs: Rec[], ys: Rec[]) => (xs.length && ys.length ? { trainTimeRatio: perSeq(xs) / perSeq(ys), evalTimeRatio: evalS(xs) / evalS(ys) } : undefined);
   const summary = {
-    ours: sideSummary(sides.ours), fused: sideSummary(sides.fused), torch: sideSummary(sides.torch), torchTuned: sideSummary(sides.torchTuned),
-    oursVsTorch: ratio(sides.ours, sides.torch), fusedVsTorch: ratio(sides.fused, sides.torch),
-    oursVsTorchTuned: ratio(sides.ours, sides.torchTuned), fusedVsTorchTuned: ratio(sides.fused, sides.torchTuned),
+    ours: sideSummary(sides.ours), torch: sideSummary(sides.torch), torchTuned: sideSummary(sides.torchTuned),
+    oursVsTorch: ratio(sides.ours, sides.torch), oursVsTorchTuned: ratio(sides.ours, sides.torchTuned),
     targets: { trainTimeRatio: 1.5, evalTimeRatio: 1 },
     torchTunedEnv: TUNED_ENV,
   };
@@ -270,16 +261,16 @@ async function orchestrate(): Promise<void> {
     tfjs: tf.version_core, uptime: execFileSync('uptime', { encoding: 'utf8' }).trim(),
   };
   const settings = { dataset: 'amazon-instruments', model: 'sasrec dim 64, 2 layers, 2 heads, maxLen 50, dropout 0.3, pre-norm, CE over all items', batch: 256, evalBatch: EVAL_BATCH, optimizer: 'AdamW lr 1e-3, weight decay 0', steps: Number(steps), warmup: Number(warmup), rounds };
-  const backendName = String((sides.ours[0] ?? sides.fused[0])?.backend ?? backend);
+  const backendName = String(sides.ours[0]?.backend ?? backend);
   const result = { date: new Date().toISOString(), backend: backendName, settings, machine, check, summary, runs: sides };
   const file = path.join(HERE, `results-${backendName}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   const f = (x: number | undefined, d = 1) => (x === undefined ? '-' : x.toFixed(d));
   console.log(`| backend | side | seq/s | eval s | train time / torch | eval time / torch | train time / torch tuned | eval time / torch tuned |`);
   console.log(`|---|---|---|---|---|---|---|---|`);
-  for (const k of ['ours', 'fused', 'torch', 'torchTuned'] as const) {
+  for (const k of ['ours', 'torch', 'torchTuned'] as const) {
     const v = summary[k];
-    const [r, q] = k === 'ours' ? [summary.oursVsTorch, summary.oursVsTorchTuned] : k === 'fused' ? [summary.fusedVsTorch, summary.fusedVsTorchTuned] : [];
+    const [r, q] = k === 'ours' ? [summary.oursVsTorch, summary.oursVsTorchTuned] : [];
     if (v) console.log(`| ${backendName} | ${k} | ${f(v.seqPerS)} | ${f(v.evalSeconds, 2)} | ${f(r?.trainTimeRatio, 2)} | ${f(r?.evalTimeRatio, 2)} | ${f(q?.trainTimeRatio, 2)} | ${f(q?.evalTimeRatio, 2)} |`);
   }
   console.log(`wrote ${path.relative(process.cwd(), file)}`);
