@@ -12,16 +12,8 @@ const loader = (path: string, extra: Record<string, unknown> = {}) => new Amazon
 datasetContract('amazon-lcrec (Instruments)', () => loader(INSTRUMENTS), { expect: { users: 24772, items: 9922, interactions: 206153 } });
 
 describe('amazon-lcrec on Instruments', () => {
-  it('loads in under 2 s, keeps the file ids and takes keys from item2id / user2id', async () => {
-    // Best of two (the machine is shared; the contract suite above already warmed the code up).
-    let ms = Infinity;
-    let c = await loader(INSTRUMENTS).load();
-    for (let k = 0; k < 2; k++) {
-      const t0 = performance.now();
-      c = await loader(INSTRUMENTS).load();
-      ms = Math.min(ms, performance.now() - t0);
-    }
-    expect(ms).toBeLessThan(2000);
+  it('keeps the file ids and takes keys from item2id / user2id', async () => {
+    const c = await loader(INSTRUMENTS).load();
     const inter = JSON.parse(readFileSync(join(INSTRUMENTS, 'Instruments.inter.json'), 'utf8')) as Record<string, number[]>;
     expect(c.sequences[0]).toEqual(inter['0']);
     expect(c.sequences[24771]).toEqual(inter['24771']);
