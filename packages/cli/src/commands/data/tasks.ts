@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { container } from 'tsyringe';
-import { EventBus, Rng, Tokens, leaveOneOut, resolveDataset, type DualIndex, type Indexer, type InstructionSample, type SamplePart } from '@ed2/core';
+import { BACKEND_NAMES, EventBus, Rng, Tokens, initBackend, leaveOneOut, resolveDataset, type BackendName, type DualIndex, type Indexer, type InstructionSample, type SamplePart } from '@ed2/core';
 import { countSamples, createTasks, resolveTasks, buildInstructionSamples } from '@ed2/tasks';
 import { BaseCommand } from '../../base-command';
 import { parseAssignments } from '../../compose/parse-assignments';
@@ -23,11 +23,13 @@ export default class DataTasks extends BaseCommand {
     show: Flags.integer({ description: 'Print this many example samples per task.', default: 0 }),
     'dataset-set': Flags.string({ description: 'Dataset option as key=value (repeatable).', multiple: true }),
     json: Flags.boolean({ description: 'Print JSON.', default: false }),
+    backend: Flags.string({ description: 'Tensor backend (auto = tensorflow → wasm → cpu).', options: [...BACKEND_NAMES], default: 'auto', env: 'REC_BACKEND' }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(DataTasks);
     this.startRendering(flags);
+    await initBackend({ backend: flags.backend as BackendName });
     const registry = this.registry();
     const corpus = await (await resolveDataset(args.dataset, parseAssignments(flags['dataset-set'] ?? [], '--dataset-set'), registry)).load();
     const split = leaveOneOut(corpus);
