@@ -176,7 +176,7 @@ async function profile(): Promise<Record<string, unknown>> {
   const x = tf.tensor2d(data.inputs.subarray(0, 256 * 50), [256, 50], 'int32');
   const y = tf.tensor2d(data.targets.subarray(0, 256 * 50), [256, 50], 'int32');
   const vars = Object.values(m.variables);
-  const time = (f: () => tf.Tensor, reps = 3) => {
+  const time = (f: () => tf.Tensor, reps = Number(arg('reps', '3'))) => {
     f().dispose();
     const t = performance.now();
     for (let i = 0; i < reps; i++) tf.tidy(() => void f().dataSync()); // return nothing: tidy would walk a TypedArray
