@@ -5,11 +5,10 @@
  * Writes bench/llama/results-<backend>.json and prints a table.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { AdamW, Rng } from '@ed2/core';
+import { AdamW, Rng, ensureGradients } from '@ed2/core';
 import { LlamaConfig, LlamaModel, applyLora, lmTrainStep, type PromptResponse } from '@ed2/backbones';
 
 function arg(name: string, def: string): string {
@@ -23,6 +22,7 @@ async function selectBackend(name: string): Promise<void> {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
   } else await import('@tensorflow/tfjs-backend-cpu');
+  ensureGradients();
   if (!(await tf.setBackend(name))) throw new Error(`backend ${name} unavailable`);
   await tf.ready();
 }
