@@ -28,13 +28,15 @@ const args = process.argv.slice(2);
 const only = (args[args.indexOf('--only') + 1] ?? '').split(',').filter((s) => args.includes('--only') && s);
 const backend = args.includes('--backend') ? args[args.indexOf('--backend') + 1] : 'auto';
 const extra = args.includes('--') ? args.slice(args.indexOf('--') + 1) : [];
+// --tag t: record results under `<dataset>/<model>+t` (a variant with extra flags after `--`)
+const tag = args.includes('--tag') ? `+${args[args.indexOf('--tag') + 1]}` : '';
 const outFile = path.join(__dirname, 'results.json');
 const results = fs.existsSync(outFile) ? JSON.parse(fs.readFileSync(outFile, 'utf8')) : { runs: {} };
 const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rec-quality-'));
 for (const [ds, dir] of Object.entries(DATASETS)) {
   for (const [name, flags] of Object.entries(MODELS)) {
     if (only.length && !(only.includes(ds) || only.includes(name) || only.includes(`${ds}/${name}`))) continue;
-    const out = path.join(runsDir, `${ds}-${name}`);
+    const out = path.join(runsDir, `${ds}-${name}${tag}`);
     const argv = [path.join(root, 'packages/cli/bin/run.js'), 'run', ...flags, '--dataset', dir, '--backend', backend, '--seed', '42', '--out', out, '--no-progress', '--json', ...extra];
     console.log(`# ${ds} / ${name}: rec ${argv.slice(1).join(' ')}`);
     const t0 = Date.now();
@@ -42,7 +44,7 @@ for (const [ds, dir] of Object.entries(DATASETS)) {
     if (r.status !== 0) {
       console.log(`failed with exit code ${r.status}`);
       const prev = fs.existsSync(outFile) ? JSON.parse(fs.readFileSync(outFile, 'utf8')) : { runs: {} };
-      prev.runs[`${ds}/${name}`] = { error: `exit ${r.status}`, at: new Date().toISOString() };
+      prev.runs[`${ds}/${name}${tag}`] = { error: `exit ${r.status}`, at: new Date().toISOString() };
       fs.writeFileSync(outFile, `${JSON.stringify(prev, null, 2)}\n`);
       continue;
     }
@@ -61,15 +63,15 @@ for (const [ds, dir] of Object.entries(DATASETS)) {
       backend: m.backend,
       parameters: m.parameters,
       protocol: m.protocol,
-      flags,
+      flags: [...flags, ...extra],
       at: new Date().toISOString(),
     };
     // Re-read before writing: several runners (e.g. one per dataset) may share the file.
     Object.assign(results, fs.existsSync(outFile) ? JSON.parse(fs.readFileSync(outFile, 'utf8')) : {});
-    results.runs = { ...(results.runs ?? {}), [`${ds}/${name}`]: entry };
+    results.runs = { ...(results.runs ?? {}), [`${ds}/${name}${tag}`]: entry };
     results.machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, load: os.loadavg() };
     fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(JSON.stringify(results.runs[`${ds}/${name}`].test));
+    console.log(JSON.stringify(entry.test));
   }
 }
 fs.rmSync(runsDir, { recursive: true, force: true });
