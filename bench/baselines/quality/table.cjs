@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Prints bench/baselines/quality/results.json as the Markdown table used in bench/README.md.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const r = JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8'));
+const f = (x) => (typeof x === 'number' ? x.toFixed(4) : '–');
+const lines = ['| dataset | model | HR@1 | HR@5 | HR@10 | NDCG@5 | NDCG@10 | epochs (best) | train s | seq/s | eval s | backend |', '|---|---|---|---|---|---|---|---|---|---|---|---|'];
+for (const [key, v] of Object.entries(r.runs)) {
+  const [ds, model] = key.split('/');
+  if (v.error) {
+    lines.push(`| ${ds} | ${model} | ${v.error} |||||||||`);
+    continue;
+  }
+  const t = v.test;
+  lines.push(
+    `| ${ds} | ${model} | ${f(t['hr@1'])} | ${f(t['hr@5'])} | ${f(t['hr@10'])} | ${f(t['ndcg@5'])} | ${f(t['ndcg@10'])} | ${v.epochs} (${v.bestEpoch}) | ${Math.round(v.trainSeconds)} | ${Math.round(v.sequencesPerSecond ?? 0)} | ${v.evalSeconds.toFixed(1)} | ${v.backend} |`,
+  );
+}
+console.log(lines.join('\n'));
