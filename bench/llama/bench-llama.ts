@@ -17,6 +17,7 @@ function arg(name: string, def: string): string {
 }
 
 async function selectBackend(name: string): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (name === 'tensorflow') require('@tensorflow/tfjs-node');
   else if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');

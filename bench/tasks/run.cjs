@@ -1,6 +1,4 @@
 // Bundles bench-tasks.ts with esbuild (workspace sources, tfjs external) and runs it with the given arguments.
-/* global require, process, __dirname */
-/* eslint-disable @typescript-eslint/no-require-imports -- a plain CommonJS runner */
 const { buildSync } = require('esbuild');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
