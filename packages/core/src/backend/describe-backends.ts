@@ -59,6 +59,7 @@ export async function describeBackends(opts: { probe?: boolean } = {}): Promise<
     d.tensorflowVersion = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding?.TF_Version;
   }
   if (inUse === 'wasm') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const w = require('@tensorflow/tfjs-backend-wasm') as { getThreadsCount?: () => number };
     d.threads = w.getThreadsCount?.();
   }
