@@ -88,4 +88,13 @@ describe('rec run (composition root)', () => {
     await expect(runExperiment(options(out, { resume: true, seed: 12 }))).rejects.toThrow(/seed differs/);
     await expect(runExperiment(options(out, { resume: true, modelConfig: { epochs: 3, dim: 32, maxLen: 10, batchSize: 32, patience: 10 } }))).rejects.toThrow(/model options differ/);
   });
+
+  it('--resume accepts a new epoch budget: a smaller one tests the best checkpoint without training', async () => {
+    const out = join(tmp, 'budget');
+    const first = await runExperiment(options(out));
+    const again = await runExperiment(options(out, { resume: true, modelConfig: { epochs: 1, dim: 16, maxLen: 10, batchSize: 32, patience: 10 } }));
+    expect(again.train.resumedFromEpoch).toBe(3);
+    expect(again.train.history).toHaveLength(3);
+    expect(again.test.metrics).toEqual(first.test.metrics);
+  });
 });

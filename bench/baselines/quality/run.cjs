@@ -32,6 +32,25 @@ const extra = args.includes('--') ? args.slice(args.indexOf('--') + 1) : [];
 const tag = args.includes('--tag') ? `+${args[args.indexOf('--tag') + 1]}` : '';
 const outFile = path.join(__dirname, 'results.json');
 const results = fs.existsSync(outFile) ? JSON.parse(fs.readFileSync(outFile, 'utf8')) : { runs: {} };
+// --record <dataset/model[+tag]> <run folder>: add a finished run (e.g. one resumed with a smaller --epochs
+// budget after a time limit) to results.json instead of training.
+if (args.includes('--record')) {
+  const key = args[args.indexOf('--record') + 1];
+  const dir = args[args.indexOf('--record') + 2];
+  const m = JSON.parse(fs.readFileSync(path.join(dir, 'metrics.json'), 'utf8'));
+  const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
+  const run = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
+  const prev = fs.existsSync(outFile) ? JSON.parse(fs.readFileSync(outFile, 'utf8')) : { runs: {} };
+  prev.runs[key] = {
+    dataset: key.split('/')[0], model: key.split('/')[1], test: m.test, valid: m.valid, epochs: m.train.epochs, bestEpoch: m.train.bestEpoch,
+    trainSeconds: m.train.seconds, sequencesPerSecond: m.train.throughput, evalSeconds: m.evalSeconds, backend: m.backend,
+    parameters: m.parameters, protocol: m.protocol, modelConfig: cfg.modelConfig, attempts: run.attempts,
+    note: 'recorded from a run folder (stopped by the time budget, best checkpoint tested via --resume)', at: new Date().toISOString(),
+  };
+  fs.writeFileSync(outFile, `${JSON.stringify(prev, null, 2)}\n`);
+  console.log(`recorded ${key}: ${JSON.stringify(m.test)}`);
+  process.exit(0);
+}
 const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rec-quality-'));
 for (const [ds, dir] of Object.entries(DATASETS)) {
   for (const [name, flags] of Object.entries(MODELS)) {

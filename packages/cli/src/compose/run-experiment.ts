@@ -145,7 +145,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   }
 }
 
-/** `--resume` must continue the same experiment: the stored config wins; a different one is refused. */
+/** `--resume` must continue the same experiment (model, dataset, seed, options); only `epochs`/`patience` may change. */
 function checkResumable(out: string, config: RunConfig): void {
   const file = join(out, 'config.json');
   if (!existsSync(file)) {
@@ -159,8 +159,11 @@ function checkResumable(out: string, config: RunConfig): void {
       });
     }
   }
-  const a = JSON.stringify(stored.modelConfig);
-  const b = JSON.stringify(config.modelConfig);
+  // The training budget may change on resume (train longer, or stop now and test the best weights).
+  const budget = new Set(['epochs', 'patience']);
+  const strip = (c: Readonly<Record<string, unknown>>) => JSON.stringify(Object.fromEntries(Object.entries(c).filter(([k]) => !budget.has(k))));
+  const a = strip(stored.modelConfig);
+  const b = strip(config.modelConfig);
   if (a !== b) {
     throw new RecError('E_CONFIG', `--resume: the model options differ from the run being resumed (${a} there, ${b} now)`, { hint: 'Resume with the same options, or start a new run with another --out.' });
   }
