@@ -7,7 +7,10 @@ const path = require('node:path');
 const r = JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8'));
 const f = (x) => (typeof x === 'number' ? x.toFixed(4) : '–');
 const lines = ['| dataset | model | HR@1 | HR@5 | HR@10 | NDCG@5 | NDCG@10 | epochs (best) | train s | seq/s | eval s | backend |', '|---|---|---|---|---|---|---|---|---|---|---|---|'];
-for (const [key, v] of Object.entries(r.runs)) {
+const order = ['instruments', 'scientific', 'ml-100k'];
+const keys = Object.keys(r.runs).sort((a, b) => order.indexOf(a.split('/')[0]) - order.indexOf(b.split('/')[0]) || a.localeCompare(b));
+for (const key of keys) {
+  const v = r.runs[key];
   const [ds, model] = key.split('/');
   if (v.error) {
     lines.push(`| ${ds} | ${model} | ${v.error} |||||||||`);
