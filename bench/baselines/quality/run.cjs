@@ -93,4 +93,6 @@ for (const [ds, dir] of Object.entries(DATASETS)) {
     console.log(JSON.stringify(entry.test));
   }
 }
-fs.rmSync(runsDir, { recursive: true, force: true });
+// Keep the run folders of failed/interrupted runs (their checkpoints can be resumed or tested with --record).
+if (!fs.readdirSync(runsDir).some((d) => !fs.existsSync(path.join(runsDir, d, 'metrics.json')))) fs.rmSync(runsDir, { recursive: true, force: true });
+else console.log(`run folders kept in ${runsDir}`);
