@@ -16,7 +16,7 @@ export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
     return {
       value: tf.gather(t as tf.Tensor2D, ids),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const idx = tf.cast(saved[0], 'int32') as tf.Tensor1D;
+        const idx = saved[0] as tf.Tensor1D; // int32 by contract
         if (tf.getBackend() === 'tensorflow') return tf.unsortedSegmentSum(dy, idx, rows);
         return scatterRowSums(idx.dataSync() as Int32Array, dy as tf.Tensor2D, rows, dim);
       },

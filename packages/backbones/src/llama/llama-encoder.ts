@@ -22,9 +22,9 @@ export class LlamaEncoder {
   /** texts → [n, dim] (caller disposes). */
   encode(texts: string[]): tf.Tensor2D {
     const d = this.model.config.dim;
-    const todo = [...new Set(texts.filter((t) => !this.cache.has(t)))];
-    for (let i = 0; i < todo.length; i += this.batchSize) {
-      const batch = todo.slice(i, i + this.batchSize);
+    const uncached = [...new Set(texts.filter((t) => !this.cache.has(t)))];
+    for (let i = 0; i < uncached.length; i += this.batchSize) {
+      const batch = uncached.slice(i, i + this.batchSize);
       const toks = batch.map((t) => this.tokenizer.encode(t, { bos: true }).slice(0, this.maxLen));
       const T = Math.max(...toks.map((t) => t.length));
       const ids = toks.map((t) => [...t, ...new Array(T - t.length).fill(0)]);
