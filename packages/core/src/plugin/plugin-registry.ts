@@ -95,7 +95,7 @@ export class PluginRegistry {
     const r = (factory.config as z.ZodType).safeParse(config ?? {});
     if (!r.success) {
       throw new RecError('E_CONFIG', `Invalid config for ${KIND_SINGULAR[kind]} "${name}": ${formatZodError(r.error)}`, {
-        hint: `See \`rec plugins describe ${kind} ${name}\` for the accepted options.`,
+        hint: `See \`rec components ${kind} ${name}\` for the accepted options.`,
       });
     }
     return r.data;
