@@ -6,4 +6,3 @@ export * from './sequential-model';
 export * from './sequential-trainer';
 export * from './sasrec';
 export * from './gru4rec';
-export * from './softmax-cross-entropy-rows';

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import type { EvalCase, MetricValues, Rng, TrainContext, TrainReport, TrainableRecommender } from '@ed2/core';
+import { softmaxCrossEntropyRows } from '@ed2/core';
 import { gatherRows } from './gather-rows';
 import { padLeft } from './sequence-batch';
-import { softmaxCrossEntropyRows } from './softmax-cross-entropy-rows';
 import { trainSequential, type TrainerOptions } from './sequential-trainer';
 
 let nextVariableId = 0;

@@ -36,3 +36,4 @@ export * from './datasets/amazon-lcrec-loader';
 export * from './datasets/recbole-loader';
 export * from './datasets/synthetic-loader';
 export * from './datasets/resolve-dataset';
+export * from './ops/softmax-cross-entropy-rows';

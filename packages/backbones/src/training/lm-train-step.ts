@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { softmaxCrossEntropyRows } from '@ed2/core';
 import type { LlamaModel } from '../llama/llama-model';
+import { matMulExplicit } from '../llama/explicit-matmul';
 
 /** One (prompt, response) training pair of token ids. */
 export interface PromptResponse {
@@ -30,18 +32,31 @@ export function buildLmBatch(pairs: PromptResponse[], padId = 0): { ids: number[
 
 /**
  * Mean NLL over response tokens of a batch. Right padding needs no attention mask for the real tokens
- * (the causal mask already hides the pads that follow them); pads carry weight 0.
+ * (the causal mask already hides the pads that follow them). Only the response positions go through the LM
+ * head (a constant 0/1 selection product picks their hidden rows: differentiable on every backend) and the
+ * fused softmax cross-entropy: with a 32k vocabulary the head and the loss over prompt and padding positions
+ * were most of the step.
  */
 export function responseNll(model: LlamaModel, pairs: PromptResponse[], training = true): tf.Scalar {
   const { ids, targets, weights } = buildLmBatch(pairs);
+  const T = ids[0]?.length ?? 0;
+  const rows: number[] = [];
+  const labels: number[] = [];
+  weights.forEach((w, i) => w.forEach((x, j) => {
+    if (x > 0) {
+      rows.push(i * T + j);
+      labels.push(targets[i][j]);
+    }
+  }));
   return tf.tidy(() => {
-    const logits = model.forward(tf.tensor2d(ids, undefined, 'int32'), { training });
-    const [b, t, v] = logits.shape;
-    const logp = tf.logSoftmax(tf.reshape(logits, [b * t, v]));
-    const oh = tf.cast(tf.oneHot(tf.tensor1d(targets.flat(), 'int32'), v), 'float32');
-    const nll = tf.neg(tf.sum(tf.mul(logp, oh), 1));
-    const w = tf.tensor1d(weights.flat());
-    return tf.div(tf.sum(tf.mul(nll, w)), tf.maximum(tf.sum(w), 1)) as tf.Scalar;
+    if (rows.length === 0) return tf.scalar(0);
+    const h = model.hidden(tf.tensor2d(ids, undefined, 'int32'), { training });
+    const [b, t, d] = h.shape;
+    const flat = tf.reshape(h, [b * t, d]) as tf.Tensor2D;
+    const picked = rows.length === b * t
+      ? flat
+      : (matMulExplicit(tf.cast(tf.oneHot(tf.tensor1d(rows, 'int32'), b * t), 'float32') as tf.Tensor2D, flat) as tf.Tensor2D); // (wasm's oneHot ignores a float32 dtype argument)
+    return tf.mean(softmaxCrossEntropyRows(model.head(picked), Int32Array.from(labels))) as tf.Scalar;
   });
 }
 

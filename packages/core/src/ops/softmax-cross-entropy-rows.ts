@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 /**
  * Per-row softmax cross-entropy `logsumexp(logits[i]) − logits[i, labels[i]]` with a hand-written
  * gradient `softmax(logits)·dy − onehot(labels)·dy`: a few passes over [rows, items] instead of the ~16
- * that `logSoftmax × oneHot` costs through autodiff (the idea came out of bench/baselines/speed).
+ * that `logSoftmax × oneHot` costs through autodiff (the idea came out of bench/baselines/speed; shared by the baselines' CE and the LLaMA response NLL).
  * logits: [rows, items]; labels: host ints in [0, items) → [rows]. Hand-written: tfjs's
  * `losses.softmaxCrossEntropy` needs a dense one-hot label matrix.
  */
