@@ -28,6 +28,23 @@ describe('SasRec / Gru4Rec', () => {
     }
   });
 
+  it('SASRec scores a batch at its longest history; the dropped padding columns change no score', () => {
+    const m = sasrec(20, { dropout: 0 });
+    const batch = [{ user: 0, history: [1, 2, 3], target: 4 }, { user: 1, history: [5], target: 6 }, { user: 2, history: [], target: 7 }];
+    const s = m.score(batch);
+    // reference: the full maxLen (8) left-padded window, last position · item table
+    const full = tf.tidy(() => {
+      const ids = tf.tensor2d([[0, 0, 0, 0, 0, 2, 3, 4], [0, 0, 0, 0, 0, 0, 0, 6], [0, 0, 0, 0, 0, 0, 0, 0]], [3, 8], 'int32');
+      const last = tf.slice(m.hidden(ids, false, 0), [0, 7, 0], [-1, 1, -1]).reshape([3, 16]);
+      return tf.matMul(last, tf.slice(m.variables['item/embedding'], [1, 0], [-1, -1]), false, true);
+    });
+    const [a, b] = [s.dataSync(), full.dataSync()];
+    expect(a.length).toBe(60);
+    a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 5));
+    tf.dispose([s, full]);
+    m.dispose();
+  });
+
   it('causal mask: future items do not change the hidden state at earlier positions', () => {
     const m = sasrec(20, { dropout: 0 });
     const a = tf.tensor2d([[0, 0, 3, 4, 5, 6, 7, 8]], [1, 8], 'int32');

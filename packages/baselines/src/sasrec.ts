@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '@ed2/core';
+import type { EvalCase, Rng } from '@ed2/core';
 import { layerNorm } from './layer-norm';
 import { SequentialModel, type SequentialModelOptions } from './sequential-model';
 
@@ -70,6 +70,14 @@ export class SasRec extends SequentialModel {
       }
       return (norm === 'pre' ? ln(x, 'final/ln') : x) as tf.Tensor3D;
     });
+  }
+
+  /**
+   * Scores need only the batch's longest (truncated) history: padding keys are masked and positions are counted
+   * from the right, so the dropped all-padding columns change nothing (the evaluator batches by length).
+   */
+  protected override scoreWidth(cases: readonly EvalCase[]): number {
+    return Math.max(1, Math.min(this.config.maxLen, cases.reduce((m, c) => Math.max(m, c.history.length), 0)));
   }
 
   override dispose(): void {

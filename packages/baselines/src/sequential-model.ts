@@ -91,14 +91,22 @@ export abstract class SequentialModel implements TrainableRecommender {
     });
   }
 
+  /**
+   * Columns `score` feeds to `hidden`: `maxLen` here. A model whose output is exactly unchanged by leading
+   * all-padding columns (masked attention) overrides it to skip them.
+   */
+  protected scoreWidth(_cases: readonly EvalCase[]): number {
+    return this.options.maxLen;
+  }
+
   /** [batch, numItems] = last hidden state · item table (padding column excluded); caller disposes. */
   score(cases: readonly EvalCase[]): tf.Tensor2D {
-    const { maxLen } = this.options;
-    const ids = padLeft(cases.map((c) => c.history), maxLen);
+    const width = this.scoreWidth(cases);
+    const ids = padLeft(cases.map((c) => c.history), width);
     return tf.tidy(() => {
-      const x = tf.tensor2d(ids, [cases.length, maxLen], 'int32');
+      const x = tf.tensor2d(ids, [cases.length, width], 'int32');
       const h = this.hidden(x, false, 0);
-      const last = tf.slice(h, [0, maxLen - 1, 0], [-1, 1, -1]).reshape([cases.length, this.options.dim]) as tf.Tensor2D;
+      const last = tf.slice(h, [0, width - 1, 0], [-1, 1, -1]).reshape([cases.length, this.options.dim]) as tf.Tensor2D;
       return tf.matMul(last, tf.slice(this.itemTable, [1, 0], [-1, -1]), false, true);
     });
   }

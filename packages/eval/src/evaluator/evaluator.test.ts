@@ -58,6 +58,22 @@ describe('Evaluator with a score() model', () => {
     expect(big.protocol).toEqual({ excludeSeen: false, ks: [1, 5, 10], ranking: 'full', ties: 'pessimistic', numItems: NUM_ITEMS });
   });
 
+  it('batches cases of similar history length and returns ranks in the callers\' order', async () => {
+    // histories of lengths 10, 9, …, 1 (longest first): batches of 3 must be the shortest cases first
+    const mixed = cases.map((c, u) => ({ ...c, history: Array.from({ length: 10 - u }, (_, j) => (c.target + 1 + j) % NUM_ITEMS) }));
+    const model = scoreModel(offsets);
+    const seen: number[][] = [];
+    const inner = model.score.bind(model);
+    model.score = (batch: readonly EvalCase[]) => {
+      seen.push(batch.map((c) => c.history.length));
+      return inner(batch);
+    };
+    const r = await new Evaluator({ batchSize: 3 }).evaluate(model, mixed);
+    expect(seen).toEqual([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10]]);
+    expect(Array.from(r.ranks)).toEqual(mixed.map((c) => referenceRank(offsets[c.user - 100], c.target)));
+    expect(Array.from(r.users)).toEqual(mixed.map((c) => c.user));
+  });
+
   it('a constant model gets the worst rank everywhere (pessimistic ties), so every metric is ~0', async () => {
     const constant: Recommender = { name: 'constant', score: (b) => tf.fill([b.length, NUM_ITEMS], 0.5) as tf.Tensor2D };
     const r = await new Evaluator().evaluate(constant, cases);

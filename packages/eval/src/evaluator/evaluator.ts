@@ -47,23 +47,29 @@ export class Evaluator {
     const ranks = new Int32Array(cases.length);
     let numItems: number | undefined;
     const progress: ProgressHandle | undefined = events?.progress(`eval/${label}`, `evaluate ${model.name} on ${label}`, cases.length, 'cases');
+    // Batches group cases of similar history length (ranks go back to the callers' order): a sequence model can
+    // then drop the padding its batch does not need. Ranks do not depend on the batch a case is scored in.
+    const order = Int32Array.from(cases.keys()).sort((a, b) => cases[a].history.length - cases[b].history.length || a - b);
     for (let from = 0; from < cases.length; from += batchSize) {
       throwIfAborted(signal, model.name, label);
-      const batch = cases.slice(from, from + batchSize);
+      const idx = order.subarray(from, from + batchSize);
+      const batch = Array.from(idx, (i) => cases[i]);
       const targets = batch.map((c) => c.target);
       const exclude = excludeSeen ? batch.map((c) => c.history) : undefined;
+      let batchRanks: Int32Array;
       if (mode === 'full') {
-        const scores = await call(model, 'score', from, () => model.score!(batch));
+        const scores = await call(model, 'score', batch, () => model.score!(batch));
         try {
           numItems = checkScores(scores, batch.length, numItems, model.name);
-          ranks.set(await ranksFromScores(scores, targets, exclude ? { exclude } : {}), from);
+          batchRanks = await ranksFromScores(scores, targets, exclude ? { exclude } : {});
         } finally {
           scores.dispose();
         }
       } else {
-        const lists = await call(model, 'recommend', from, () => model.recommend!(batch, topK!));
-        ranks.set(ranksFromRankings(lists, targets, topK!, exclude), from);
+        const lists = await call(model, 'recommend', batch, () => model.recommend!(batch, topK!));
+        batchRanks = ranksFromRankings(lists, targets, topK!, exclude);
       }
+      idx.forEach((i, j) => (ranks[i] = batchRanks[j]));
       progress?.tick(batch.length);
     }
     throwIfAborted(signal, model.name, label);
@@ -127,12 +133,13 @@ function throwIfAborted(signal: AbortSignal | undefined, model: string, label: s
   if (signal?.aborted) throw new RecError('E_ABORTED', `evaluation of ${model} on ${label} was aborted`, { cause: signal.reason });
 }
 
-async function call<T>(model: Recommender, method: string, from: number, fn: () => T | Promise<T>): Promise<T> {
+async function call<T>(model: Recommender, method: string, batch: readonly EvalCase[], fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
     if (RecError.is(e)) throw e;
-    throw new RecError('E_INTERNAL', `${model.name}.${method}() failed on the batch starting at case ${from}`, { cause: e });
+    const users = batch.slice(0, 3).map((c) => c.user).join(', ');
+    throw new RecError('E_INTERNAL', `${model.name}.${method}() failed on a batch of ${batch.length} cases (users ${users}${batch.length > 3 ? ', …' : ''})`, { cause: e });
   }
 }
 
