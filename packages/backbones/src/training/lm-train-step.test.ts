@@ -20,6 +20,26 @@ describe('lmTrainStep', () => {
     expect(b.weights).toEqual([[0, 0, 1, 1], [1, 0, 0, 0]]);
   });
 
+  it('responseNll equals the mean response-token NLL read off the full logits, added tokens included', () => {
+    const model = new LlamaModel(cfg, undefined, new Rng(4));
+    const extra = model.extendVocab(2, new Rng(5));
+    const pairs = [{ prompt: [1, 2, 3], response: [4, extra[0]] }, { prompt: [1], response: [extra[1]] }];
+    const ours = responseNll(model, pairs, false);
+    const { ids, targets, weights } = buildLmBatch(pairs);
+    const logp = tf.tidy(() => tf.logSoftmax(model.forward(tf.tensor2d(ids, undefined, 'int32'))).arraySync() as number[][][]);
+    let sum = 0, n = 0;
+    weights.forEach((row, i) => row.forEach((w, j) => {
+      if (w > 0) {
+        sum -= logp[i][j][targets[i][j]];
+        n++;
+      }
+    }));
+    expect(n).toBe(3);
+    expect(ours.dataSync()[0]).toBeCloseTo(sum / n, 5);
+    ours.dispose();
+    model.dispose();
+  });
+
   it('lowers the loss with LoRA + new-token rows, keeps base weights bit-identical, leaks no tensors', () => {
     const model = new LlamaModel(cfg, undefined, new Rng(1));
     applyLora(model, { rank: 4, alpha: 8, dropout: 0, targets: ['q', 'v', 'gate', 'down'] }, new Rng(2));
