@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AdamW, Rng, initBackend, type BackendName, type EvalCase } from '@ed2/core';
 import { SasRec, padLeft, sasrecConfig, trainingPairs } from '@ed2/baselines';
-import { ranksFromScores } from '@ed2/eval';
+import { Evaluator } from '@ed2/eval';
 import { profileStep } from './profile-step';
 
 const DATA = path.resolve('../shared/datasets/amazon-instruments/Instruments.inter.json');
@@ -70,19 +70,13 @@ function trimBatch(x: Int32Array, y: Int32Array, b: number, maxLen: number): { x
   return first === 0 ? { x, y, width } : { x: cut(x), y: cut(y), width };
 }
 
-/** Full-ranking pessimistic-tie ranks of every test case, in batches of 512 (model.score + ranksFromScores). */
+/**
+ * Full-ranking pessimistic-tie ranks of every test case through the product's `Evaluator` (batches of 512 grouped
+ * by history length, `model.score` + `ranksFromScores`; SASRec scores each batch at its longest history).
+ */
 async function evaluate(model: SasRec, cases: readonly EvalCase[]): Promise<Int32Array> {
-  const out = new Int32Array(cases.length);
-  for (let s = 0; s < cases.length; s += EVAL_BATCH) {
-    const chunk = cases.slice(s, s + EVAL_BATCH);
-    const scores = model.score(chunk);
-    try {
-      out.set(await ranksFromScores(scores, chunk.map((c) => c.target)), s);
-    } finally {
-      scores.dispose();
-    }
-  }
-  return out;
+  const r = await new Evaluator({ batchSize: EVAL_BATCH, ks: [10], metrics: ['hr'] }).evaluate(model, cases);
+  return r.ranks;
 }
 
 /** One measurement of our side: `warmup` + `steps` training steps exactly as the trainer runs them, then evaluation. */

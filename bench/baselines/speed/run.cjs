@@ -8,8 +8,7 @@ const src = (pkg, file = 'index.ts') => path.join(root, 'packages', pkg, 'src', 
 const aliases = {
   '@ed2/core': src('core'),
   '@ed2/baselines': src('baselines'),
-  // only the rank function: the rest of @ed2/eval is not needed here
-  '@ed2/eval': src('eval', 'ranking/ranks-from-scores.ts'),
+  '@ed2/eval': src('eval'),
 };
 const out = path.join(require('node:os').tmpdir(), `bench-speed-${process.pid}.js`);
 build({
