@@ -20,6 +20,12 @@ export const sasrecConfig = z
     dropout: z.number().min(0).max(0.95).default(0.3).describe('Dropout rate.'),
     norm: z.enum(['pre', 'post']).default('pre').describe('Layer-norm placement.'),
     loss: z.enum(['ce', 'bce']).default('ce').describe('ce: softmax over all items; bce: one sampled negative per position.'),
+    negatives: z
+      .enum(['any', 'unseen'])
+      .default('any')
+      .describe(
+        "bce negatives: 'any' = any item but the position's target, so the user's own history is pushed down too (matches the default protocol, which ranks seen items); 'unseen' = items outside the user's training sequence, as the original SASRec sampler (pair it with --exclude-seen).",
+      ),
   })
   .strict()
   .describe('SASRec (Kang & McAuley 2018).');

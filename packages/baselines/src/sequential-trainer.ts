@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, hasCheckpoint, restoreTrainingState, saveTrainingState, type MetricValues, type TrainContext, type TrainReport } from '@ed2/core';
+import { sampleNegative } from './sample-negative';
 import { padLeft, trainingPairs } from './sequence-batch';
 import type { SequentialModel } from './sequential-model';
 
@@ -37,6 +38,9 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
   const inputIds = padLeft(pairs.inputs, maxLen);
   const targetIds = padLeft(pairs.targets, maxLen);
   const seen = pairs.users.map((u) => new Set(ctx.split.train[u]));
+  // BCE negatives: 'unseen' (original SASRec) never shows the model the user's own items as negatives, so under
+  // full ranking without masking its most recent item outranks the target for nearly every user (HR@1 ≈ 0)
+  const unseenOnly = model.options.negatives === 'unseen';
   const trainVars = Object.values(model.variables);
   const best: Record<string, tf.Variable> = {};
   for (const [k, v] of Object.entries(model.variables)) best[`best/${k}`] = tf.tidy(() => tf.variable(v.clone(), false, `${v.name}/best`));
@@ -80,9 +84,7 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
           rows.forEach((r, i) => {
             for (let j = 0; j < maxLen; j++) {
               if (y[i * maxLen + j] === 0) continue;
-              let item = rng.int(numItems);
-              while (seen[r].has(item) && seen[r].size < numItems) item = rng.int(numItems);
-              neg![i * maxLen + j] = item + 1;
+              neg![i * maxLen + j] = sampleNegative(rng, numItems, y[i * maxLen + j] - 1, unseenOnly ? seen[r] : undefined) + 1;
             }
           });
         }
