@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,23 @@ describe('rec binary', () => {
     expect(Object.keys(j.tasks).sort()).toEqual(['co-purchase', 'comment-query', 'index-item', 'item-index', 'profile', 'sequential']);
     expect(j.tasks.sequential.test).toBe(80);
     for (const t of Object.values(j.tasks) as { train: number }[]) expect(t.train).toBeGreaterThan(0);
+  });
+
+  it('run --resume --out <dir> alone continues the stored experiment (model, dataset, options)', () => {
+    const out = join(tmp, 'resume-short');
+    const first = rec('run', '--model', 'gru4rec', '--dataset-set', 'numUsers=60', '--dataset-set', 'numItems=40', '--set', 'dim=8', '--set', 'hidden=8', '--epochs', '1', '--seed', '3', '--out', out, '--json', '--no-progress');
+    expect(first.code).toBe(0);
+    const again = rec('run', '--resume', '--out', out, '--epochs', '2', '--json', '--no-progress');
+    expect(again.err).not.toMatch(/error \[/);
+    expect(again.code).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.model).toBe('gru4rec');
+    expect(metrics.train.resumedFromEpoch).toBe(1);
+    expect(metrics.train.epochs).toBe(2);
+    // a flag that changes the experiment is still refused
+    const other = rec('run', '--resume', '--out', out, '--seed', '4', '--no-progress');
+    expect(other.code).not.toBe(0);
+    expect(other.err).toMatch(/seed differs/);
   });
 
   it('bad input: a clear error line, the fix, and a non-zero exit code', () => {

@@ -4,6 +4,7 @@ import { BACKEND_NAMES, RecError, handleInterrupts, type BackendName } from '@ed
 import { BaseCommand } from '../base-command';
 import { runExperiment } from '../compose/run-experiment';
 import { parseAssignments } from '../compose/parse-assignments';
+import { readRunConfig } from '../compose/read-run-config';
 
 export default class Run extends BaseCommand {
   static override summary = 'Train a recommender, evaluate it on the test split and write a run folder.';
@@ -17,7 +18,7 @@ export default class Run extends BaseCommand {
     '<%= config.bin %> run --model sasrec',
     '<%= config.bin %> run --model sasrec --loss bce --dataset ../shared/datasets/amazon-instruments',
     '<%= config.bin %> run --model gru4rec --dataset ../shared/datasets/ml-100k --epochs 50 --set dim=128',
-    '<%= config.bin %> run --model sasrec --out runs/exp1 --resume',
+    '<%= config.bin %> run --out runs/exp1 --resume',
   ];
 
   static override flags = {
@@ -28,7 +29,7 @@ export default class Run extends BaseCommand {
     epochs: Flags.integer({ description: 'Maximum training epochs (model option `epochs`).' }),
     loss: Flags.string({ description: 'Training loss where the model supports it (sasrec: ce | bce).', options: ['ce', 'bce'] }),
     out: Flags.string({ char: 'o', description: 'Run folder (default runs/<date>-<model>).' }),
-    resume: Flags.boolean({ description: 'Continue the run in --out from its last checkpoint.', default: false }),
+    resume: Flags.boolean({ description: 'Continue the run in --out from its last checkpoint, with its stored model, dataset, seed and options (flags given here override them; only epochs/patience may differ).', default: false }),
     config: Flags.string({ char: 'c', description: 'JSON file: {"model": {...options}, "dataset": {...options}}.' }),
     set: Flags.string({ char: 's', description: 'Model option as key=value (repeatable), e.g. --set dim=128.', multiple: true }),
     'dataset-set': Flags.string({ description: 'Dataset option as key=value (repeatable), e.g. --dataset-set numUsers=500.', multiple: true }),
@@ -39,16 +40,19 @@ export default class Run extends BaseCommand {
   };
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Run);
+    const { flags, metadata } = await this.parse(Run);
     if (flags.resume && !flags.out) {
-      throw new RecError('E_CONFIG', '--resume needs --out <run folder> (the run to continue)', { hint: 'e.g. rec run --model sasrec --out runs/exp1 --resume' });
+      throw new RecError('E_CONFIG', '--resume needs --out <run folder> (the run to continue)', { hint: 'e.g. rec run --out runs/exp1 --resume' });
     }
+    // --resume starts from the stored experiment; flags given on the command line override it
+    const stored = flags.resume ? readRunConfig(flags.out!) : undefined;
+    const given = (name: string) => (metadata.flags as Record<string, { setFromDefault?: boolean } | undefined>)[name]?.setFromDefault !== true && (flags as Record<string, unknown>)[name] !== undefined;
     const file = flags.config ? readConfigFile(flags.config) : {};
-    const modelConfig: Record<string, unknown> = { ...(file.model ?? {}), ...parseAssignments(flags.set ?? [], '--set') };
+    const modelConfig: Record<string, unknown> = { ...(stored?.modelConfig ?? {}), ...(file.model ?? {}), ...parseAssignments(flags.set ?? [], '--set') };
     if (flags.epochs !== undefined) modelConfig.epochs = flags.epochs;
     if (flags.loss !== undefined) modelConfig.loss = flags.loss;
-    const datasetConfig = { ...(file.dataset ?? {}), ...parseAssignments(flags['dataset-set'] ?? [], '--dataset-set') };
-    const ks = flags.ks.split(',').map((s) => Number(s.trim()));
+    const datasetConfig = { ...(stored?.datasetConfig ?? {}), ...(file.dataset ?? {}), ...parseAssignments(flags['dataset-set'] ?? [], '--dataset-set') };
+    const ks = stored && !given('ks') ? [...stored.eval.ks] : flags.ks.split(',').map((s) => Number(s.trim()));
     if (ks.some((k) => !Number.isInteger(k) || k < 1)) {
       throw new RecError('E_CONFIG', `--ks "${flags.ks}" must be positive integers separated by commas`, { hint: 'e.g. --ks 1,5,10,20' });
     }
@@ -57,16 +61,16 @@ export default class Run extends BaseCommand {
     const off = handleInterrupts(controller, { events: this.events });
     try {
       const r = await runExperiment({
-        model: flags.model,
+        model: stored && !given('model') ? stored.model : flags.model,
         modelConfig,
-        dataset: flags.dataset,
+        dataset: stored && !given('dataset') ? stored.dataset : flags.dataset,
         datasetConfig,
-        seed: flags.seed,
+        seed: stored && !given('seed') ? stored.seed : flags.seed,
         backend: flags.backend as BackendName,
         out: flags.out,
         resume: flags.resume,
         ks,
-        excludeSeen: flags['exclude-seen'],
+        excludeSeen: stored && !given('exclude-seen') ? stored.eval.excludeSeen : flags['exclude-seen'],
         evalBatchSize: flags['eval-batch'],
         registry: this.registry(),
         events: this.events,
