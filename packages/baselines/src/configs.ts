@@ -21,10 +21,10 @@ export const sasrecConfig = z
     norm: z.enum(['pre', 'post']).default('pre').describe('Layer-norm placement.'),
     loss: z.enum(['ce', 'bce']).default('ce').describe('ce: softmax over all items; bce: one sampled negative per position.'),
     negatives: z
-      .enum(['any', 'unseen'])
-      .default('any')
+      .enum(['unseen', 'any'])
+      .default('unseen')
       .describe(
-        "bce negatives: 'any' = any item but the position's target, so the user's own history is pushed down too (matches the default protocol, which ranks seen items); 'unseen' = items outside the user's training sequence, as the original SASRec sampler (pair it with --exclude-seen).",
+        "bce negatives: 'unseen' = items outside the user's training sequence (the original SASRec sampler); 'any' = any item but the position's target, so the user's own items can be drawn too (rarely: 1 in ~numItems draws).",
       ),
   })
   .strict()

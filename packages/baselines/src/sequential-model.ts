@@ -13,7 +13,7 @@ export interface SequentialModelOptions extends TrainerOptions {
   readonly maxLen: number;
   readonly dim: number;
   readonly loss: 'ce' | 'bce';
-  /** BCE negative sampler (default 'any'); see the sasrec config. */
+  /** BCE negative sampler (default 'unseen'); see the sasrec config. */
   readonly negatives?: 'any' | 'unseen';
 }
 

@@ -38,9 +38,10 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
   const inputIds = padLeft(pairs.inputs, maxLen);
   const targetIds = padLeft(pairs.targets, maxLen);
   const seen = pairs.users.map((u) => new Set(ctx.split.train[u]));
-  // BCE negatives: 'unseen' (original SASRec) never shows the model the user's own items as negatives, so under
-  // full ranking without masking its most recent item outranks the target for nearly every user (HR@1 ≈ 0)
-  const unseenOnly = model.options.negatives === 'unseen';
+  // BCE negatives: 'unseen' (original SASRec, the default) never shows the model the user's own items as
+  // negatives; under full ranking without masking their most recent item then outranks the target for nearly every
+  // user (Instruments: HR@1 ≈ 0). 'any' allows them, but uniform draws hit them too rarely to change that.
+  const unseenOnly = model.options.negatives !== 'any';
   const trainVars = Object.values(model.variables);
   const best: Record<string, tf.Variable> = {};
   for (const [k, v] of Object.entries(model.variables)) best[`best/${k}`] = tf.tidy(() => tf.variable(v.clone(), false, `${v.name}/best`));
