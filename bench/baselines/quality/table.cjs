@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Prints bench/baselines/quality/results.json as the Markdown table used in bench/README.md.
+// Prints bench/baselines/quality/results.json as the Markdown table used in bench/README.md. Runs recorded
+// from a resumed folder show – for train time and throughput (the resuming call trained for 0 s).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -18,7 +19,7 @@ for (const key of keys) {
   }
   const t = v.test;
   lines.push(
-    `| ${ds} | ${model} | ${f(t['hr@1'])} | ${f(t['hr@5'])} | ${f(t['hr@10'])} | ${f(t['ndcg@5'])} | ${f(t['ndcg@10'])} | ${v.epochs} (${v.bestEpoch}) | ${Math.round(v.trainSeconds)} | ${Math.round(v.sequencesPerSecond ?? 0)} | ${v.evalSeconds.toFixed(1)} | ${v.backend} |`,
+    `| ${ds} | ${model} | ${f(t['hr@1'])} | ${f(t['hr@5'])} | ${f(t['hr@10'])} | ${f(t['ndcg@5'])} | ${f(t['ndcg@10'])} | ${v.epochs} (${v.bestEpoch}) | ${v.trainSeconds >= 1 ? Math.round(v.trainSeconds) : '–'} | ${v.trainSeconds >= 1 && v.sequencesPerSecond > 0 ? Math.round(v.sequencesPerSecond) : '–'} | ${v.evalSeconds.toFixed(1)} | ${v.backend} |`,
   );
 }
 console.log(lines.join('\n'));
