@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecError } from '@ed2/core';
-import type { RunConfig } from './run-experiment';
+import type { RunConfig } from './run-experiment'; // type only: no import cycle at run time
 
 /**
  * The experiment stored in a run folder's `config.json`, or undefined when there is none (`--resume` then

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRunConfig } from './read-run-config';
 import { container } from 'tsyringe';
 import {
   EventBus,
@@ -147,11 +147,10 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
 
 /** `--resume` must continue the same experiment (model, dataset, seed, options); only `epochs`/`patience` may change. */
 function checkResumable(out: string, config: RunConfig): void {
-  const file = join(out, 'config.json');
-  if (!existsSync(file)) {
+  const stored = readRunConfig(out);
+  if (!stored) {
     throw new RecError('E_RUN_DIR', `--resume: ${out} holds no run to continue (no config.json)`, { hint: 'Drop --resume to start a fresh run, or point --out at an existing run folder.' });
   }
-  const stored = JSON.parse(readFileSync(file, 'utf8')) as RunConfig;
   for (const key of ['model', 'dataset', 'seed'] as const) {
     if (JSON.stringify(stored[key]) !== JSON.stringify(config[key])) {
       throw new RecError('E_CONFIG', `--resume: ${key} differs from the run being resumed (${JSON.stringify(stored[key])} there, ${JSON.stringify(config[key])} now)`, {
