@@ -26,4 +26,11 @@ describe('softmaxCrossEntropyRows', () => {
     expect(tf.memory().numTensors).toBe(before);
     weights.dispose();
   });
+
+  it('rejects a label count or a label outside the logits with E_SHAPE', () => {
+    const x = tf.zeros([2, 3]) as tf.Tensor2D;
+    expect(() => softmaxCrossEntropyRows(x, Int32Array.from([0]))).toThrow(/1 labels for 2 logit rows/);
+    expect(() => softmaxCrossEntropyRows(x, Int32Array.from([0, 3]))).toThrow(/label 3 of row 1 is outside \[0, 3\)/);
+    x.dispose();
+  });
 });

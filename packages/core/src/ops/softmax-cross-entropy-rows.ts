@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { RecError } from '../errors/rec-error';
 
 /**
  * Per-row softmax cross-entropy `logsumexp(logits[i]) − logits[i, labels[i]]` with a hand-written
@@ -9,9 +10,15 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export function softmaxCrossEntropyRows(logits: tf.Tensor2D, labels: Int32Array): tf.Tensor1D {
   const [rows, items] = logits.shape;
+  if (labels.length !== rows) {
+    throw new RecError('E_SHAPE', `softmaxCrossEntropyRows: ${labels.length} labels for ${rows} logit rows`, { hint: 'pass one label per row of logits' });
+  }
   const flat = new Int32Array(rows);
   const pairs = new Int32Array(rows * 2);
   for (let i = 0; i < rows; i++) {
+    if (!(labels[i] >= 0 && labels[i] < items)) {
+      throw new RecError('E_SHAPE', `softmaxCrossEntropyRows: label ${labels[i]} of row ${i} is outside [0, ${items})`, { hint: 'labels are 0-based class (item/token) indices into the logits columns' });
+    }
     flat[i] = i * items + labels[i];
     pairs[2 * i] = i;
     pairs[2 * i + 1] = labels[i];
