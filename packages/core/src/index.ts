@@ -22,6 +22,7 @@ export * from './checkpoint/half-float';
 export * from './run/run-directory';
 export * from './run/run-lock';
 export * from './run/interrupt-handler';
+export * from './run/yield-to-event-loop';
 export * from './checkpoint/training-state';
 export * from './backend/init-backend';
 export * from './backend/describe-backends';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from './tensor-ops';
-import { AdamW, RecError, Rng, loadCheckpoint, saveCheckpoint } from '@ed2/core';
+import { AdamW, RecError, Rng, loadCheckpoint, saveCheckpoint, yieldToEventLoop } from '@ed2/core';
 import type { IndexerEpoch, IndexerFitOptions, IndexerFitReport, IndexerLossOptions, IndexerLosses, JsonValue } from '@ed2/core';
 import { BaseIndexer } from './base-indexer';
 import { DeadCodeRestart } from './dead-code-restart';
@@ -190,6 +190,7 @@ export abstract class ResidualVqIndexer extends BaseIndexer {
       const perm = this.fitRng.permutation(n);
       let [loss, recon, commit, restarts, batches] = [0, 0, 0, 0, 0];
       for (let start = 0; start < n; start += this.opts.batchSize) {
+        await yieldToEventLoop(); // lets a Ctrl-C handler abort mid-epoch
         if (options.signal?.aborted) throw new RecError('E_ABORTED', `${this.name}: fit aborted at epoch ${epoch}`, { cause: options.signal.reason });
         const ids = perm.slice(start, Math.min(n, start + this.opts.batchSize));
         const xb = tf.gather(x, ids) as tf.Tensor2D;

@@ -126,6 +126,15 @@ describe('Evaluator with a score() model', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('an abort raised by a signal handler (a macrotask) stops it between batches', async () => {
+    const controller = new AbortController();
+    const model = scoreModel(offsets);
+    setImmediate(() => controller.abort(new Error('SIGINT')));
+    const err = await new Evaluator({ batchSize: 2 }).evaluate(model, cases, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(RecError.is(err, 'E_ABORTED')).toBe(true);
+    expect(model.calls).toBeLessThan(5); // 10 cases in batches of 2: not all scored
+  });
+
   it('rejects a wrong score shape and disposes it', async () => {
     const bad: Recommender = { name: 'bad', score: (b) => tf.zeros([b.length + 1, NUM_ITEMS]) as tf.Tensor2D };
     const before = tf.memory().numTensors;

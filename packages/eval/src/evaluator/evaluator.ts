@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { RecError, formatZodError, type EvalCase, type EventBus, type MetricValues, type ProgressHandle, type Recommender } from '@ed2/core';
+import { RecError, formatZodError, yieldToEventLoop, type EvalCase, type EventBus, type MetricValues, type ProgressHandle, type Recommender } from '@ed2/core';
 import { metricValue, type MetricSpec } from '../metrics/metric-spec';
 import { resolveMetrics } from '../metrics/resolve-metrics';
 import { ranksFromRankings } from '../ranking/ranks-from-rankings';
@@ -51,6 +51,7 @@ export class Evaluator {
     // then drop the padding its batch does not need. Ranks do not depend on the batch a case is scored in.
     const order = Int32Array.from(cases.keys()).sort((a, b) => cases[a].history.length - cases[b].history.length || a - b);
     for (let from = 0; from < cases.length; from += batchSize) {
+      await yieldToEventLoop(); // a Ctrl-C handler runs between batches, not only when the evaluation ends
       throwIfAborted(signal, model.name, label);
       const idx = order.subarray(from, from + batchSize);
       const batch = Array.from(idx, (i) => cases[i]);
