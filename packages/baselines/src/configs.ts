@@ -26,6 +26,15 @@ export const sasrecConfig = z
       .describe(
         "bce negatives: 'unseen' = items outside the user's training sequence (the original SASRec sampler); 'any' = any item but the position's target, so the user's own items can be drawn too (rarely: 1 in ~numItems draws).",
       ),
+    historyNegatives: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe(
+        "bce: share of negatives drawn from the items the user has already read at that position (never the target), the rest by 'negatives'. Full ranking without masking ranks the user's own items too; > 0 teaches the model to put them below the next item.",
+      ),
+    tied: z.boolean().default(true).describe('Score against the input item table (true, as in SASRec) or a separate output table.'),
   })
   .strict()
   .describe('SASRec (Kang & McAuley 2018).');

@@ -70,6 +70,29 @@ describe('SasRec / Gru4Rec', () => {
     m.dispose();
   });
 
+  it('tied=false scores against its own output table; BCE with history negatives trains it without leaks', async () => {
+    const tied = sasrec(20);
+    const m = sasrec(20, { tied: false, loss: 'bce', historyNegatives: 0.5, epochs: 6, patience: 100, dropout: 0.1 });
+    expect(m.parameterCount() - tied.parameterCount()).toBe(21 * 16);
+    const cases = [{ user: 0, history: [1, 2, 3], target: 4 }];
+    const before = tf.memory().numTensors;
+    const out = m.variables['item/output'];
+    const saved = out.clone();
+    tf.tidy(() => out.assign(tf.zerosLike(out)));
+    const zero = m.score(cases);
+    expect(Array.from(zero.dataSync()).every((v) => v === 0)).toBe(true); // the input table is untouched and unused
+    out.assign(saved);
+    tf.dispose([zero, saved]);
+    const ctx = tinyTrainContext({ seed: 3, numUsers: 24, numItems: 20 });
+    const emb0 = Array.from(m.variables['item/embedding'].dataSync());
+    const report = await m.fit(ctx);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(report.history[report.history.length - 1].loss).toBeLessThan(report.history[0].loss);
+    expect(Array.from(m.variables['item/embedding'].dataSync())).not.toEqual(emb0); // both tables learn
+    tied.dispose();
+    m.dispose();
+  });
+
   it('CE models beat popularity on a learnable toy set', async () => {
     const ctx = tinyTrainContext({ seed: 5, numUsers: 48, numItems: 16, minLength: 7, maxLength: 9 });
     const counts = new Array<number>(16).fill(0);
@@ -116,6 +139,15 @@ describe('SasRec / Gru4Rec', () => {
     const m = gru(20);
     const r = await m.fit({ ...tinyTrainContext({ seed: 1, numItems: 20 }), signal: ac.signal });
     expect(r.epochs).toBe(0);
+    m.dispose();
+  });
+
+  it('an abort raised by a signal handler (a macrotask) stops training inside the epoch', async () => {
+    const ac = new AbortController();
+    const m = sasrec(20, { batchSize: 1, epochs: 2, patience: 100 }); // one step per sequence: a long epoch
+    setImmediate(() => ac.abort()); // what process.on('SIGINT') does: runs only when the loop yields
+    const r = await m.fit({ ...tinyTrainContext({ seed: 1, numItems: 20 }), signal: ac.signal });
+    expect(r.epochs).toBe(0); // the aborted epoch is discarded, not finished first
     m.dispose();
   });
 

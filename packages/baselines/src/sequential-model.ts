@@ -15,6 +15,10 @@ export interface SequentialModelOptions extends TrainerOptions {
   readonly loss: 'ce' | 'bce';
   /** BCE negative sampler (default 'unseen'); see the sasrec config. */
   readonly negatives?: 'any' | 'unseen';
+  /** Share of BCE negatives drawn from the position's own prefix (default 0); see the sasrec config. */
+  readonly historyNegatives?: number;
+  /** Score with the input item table (default true) or a separate output table `item/output`. */
+  readonly tied?: boolean;
 }
 
 /**
@@ -32,7 +36,9 @@ export abstract class SequentialModel implements TrainableRecommender {
     protected readonly initRng: Rng,
   ) {
     const { numItems, dim } = options;
-    this.addVariable('item/embedding', tf.tidy(() => tf.concat([tf.zeros([1, dim]), tf.truncatedNormal([numItems, dim], 0, 0.02, 'float32', initRng.tfSeed())])));
+    const table = () => tf.tidy(() => tf.concat([tf.zeros([1, dim]), tf.truncatedNormal([numItems, dim], 0, 0.02, 'float32', initRng.tfSeed())]));
+    this.addVariable('item/embedding', table());
+    if (options.tied === false) this.addVariable('item/output', table());
   }
 
   protected addVariable(logical: string, init: tf.Tensor): tf.Variable {
@@ -44,6 +50,11 @@ export abstract class SequentialModel implements TrainableRecommender {
 
   get itemTable(): tf.Variable<tf.Rank.R2> {
     return this.variables['item/embedding'] as tf.Variable<tf.Rank.R2>;
+  }
+
+  /** The table scores are taken against, [numItems + 1, dim] (row 0 unused): the item table when tied. */
+  get outputTable(): tf.Variable<tf.Rank.R2> {
+    return (this.variables['item/output'] ?? this.variables['item/embedding']) as tf.Variable<tf.Rank.R2>;
   }
 
   /** Embedded ids [batch, seq, dim], padding rows zeroed (the custom gather gradient is fast per backend). */
@@ -76,7 +87,7 @@ export abstract class SequentialModel implements TrainableRecommender {
         const h = this.hidden(ids, true, seed).reshape([b * l, d]) as tf.Tensor2D;
         if (positions.length === 0) return tf.mul(tf.sum(h), 0) as tf.Scalar;
         const rows = gatherRows(h, tf.tensor1d(positions, 'int32'));
-        const logits = tf.matMul(rows, tf.slice(this.itemTable, [1, 0], [-1, -1]), false, true) as tf.Tensor2D;
+        const logits = tf.matMul(rows, tf.slice(this.outputTable, [1, 0], [-1, -1]), false, true) as tf.Tensor2D;
         return tf.mean(softmaxCrossEntropyRows(logits, Int32Array.from(labels))) as tf.Scalar;
       });
     }
@@ -85,8 +96,8 @@ export abstract class SequentialModel implements TrainableRecommender {
       const tgt = targets.reshape([b * l]) as tf.Tensor1D;
       const mask = tf.cast(tf.notEqual(tgt, 0), 'float32');
       const count = tf.maximum(tf.sum(mask), 1);
-      const pos = tf.sum(tf.mul(h, gatherRows(this.itemTable, tgt)), 1);
-      const neg = tf.sum(tf.mul(h, gatherRows(this.itemTable, negatives!.reshape([b * l]) as tf.Tensor1D)), 1);
+      const pos = tf.sum(tf.mul(h, gatherRows(this.outputTable, tgt)), 1);
+      const neg = tf.sum(tf.mul(h, gatherRows(this.outputTable, negatives!.reshape([b * l]) as tf.Tensor1D)), 1);
       // −log σ(pos) − log(1 − σ(neg)) = softplus(−pos) + softplus(neg)
       const per = tf.add(tf.softplus(tf.neg(pos)), tf.softplus(neg));
       return tf.div(tf.sum(tf.mul(per, mask)), count) as tf.Scalar;
@@ -109,7 +120,7 @@ export abstract class SequentialModel implements TrainableRecommender {
       const x = tf.tensor2d(ids, [cases.length, width], 'int32');
       const h = this.hidden(x, false, 0);
       const last = tf.slice(h, [0, width - 1, 0], [-1, 1, -1]).reshape([cases.length, this.options.dim]) as tf.Tensor2D;
-      return tf.matMul(last, tf.slice(this.itemTable, [1, 0], [-1, -1]), false, true);
+      return tf.matMul(last, tf.slice(this.outputTable, [1, 0], [-1, -1]), false, true);
     });
   }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamW, hasCheckpoint, restoreTrainingState, saveTrainingState, type MetricValues, type TrainContext, type TrainReport } from '@ed2/core';
-import { sampleNegative } from './sample-negative';
+import { AdamW, hasCheckpoint, yieldToEventLoop, restoreTrainingState, saveTrainingState, type MetricValues, type TrainContext, type TrainReport } from '@ed2/core';
+import { bceNegatives } from './bce-negatives';
 import { padLeft, trainingPairs } from './sequence-batch';
 import type { SequentialModel } from './sequential-model';
 
@@ -38,10 +38,12 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
   const inputIds = padLeft(pairs.inputs, maxLen);
   const targetIds = padLeft(pairs.targets, maxLen);
   const seen = pairs.users.map((u) => new Set(ctx.split.train[u]));
-  // BCE negatives: 'unseen' (original SASRec, the default) never shows the model the user's own items as
-  // negatives; under full ranking without masking their most recent item then outranks the target for nearly every
-  // user (Instruments: HR@1 ≈ 0). 'any' allows them, but uniform draws hit them too rarely to change that.
+  // BCE negatives: 'unseen' (original SASRec) never shows the model the user's own items as negatives; under
+  // full ranking without masking their most recent item then outranks the target for nearly every user
+  // (Instruments: HR@1 ≈ 0). 'any' allows them, but uniform draws hit them too rarely to change that;
+  // `historyNegatives` draws that share of negatives from the items already read at each position.
   const unseenOnly = model.options.negatives !== 'any';
+  const historyRate = model.options.historyNegatives ?? 0;
   const trainVars = Object.values(model.variables);
   const best: Record<string, tf.Variable> = {};
   for (const [k, v] of Object.entries(model.variables)) best[`best/${k}`] = tf.tidy(() => tf.variable(v.clone(), false, `${v.name}/best`));
@@ -67,6 +69,7 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
       let lossSum = 0;
       let aborted = false;
       for (let s = 0; s < steps; s++) {
+        await yieldToEventLoop(); // let a Ctrl-C handler run: the step's awaits alone never reach the event loop
         if (ctx.signal?.aborted) {
           aborted = true;
           break;
@@ -79,16 +82,10 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
           x.set(inputIds.subarray(r * maxLen, (r + 1) * maxLen), i * maxLen);
           y.set(targetIds.subarray(r * maxLen, (r + 1) * maxLen), i * maxLen);
         });
-        let neg: Int32Array | undefined;
-        if (model.options.loss === 'bce') {
-          neg = new Int32Array(b * maxLen);
-          rows.forEach((r, i) => {
-            for (let j = 0; j < maxLen; j++) {
-              if (y[i * maxLen + j] === 0) continue;
-              neg![i * maxLen + j] = sampleNegative(rng, numItems, y[i * maxLen + j] - 1, unseenOnly ? seen[r] : undefined) + 1;
-            }
-          });
-        }
+        const neg =
+          model.options.loss === 'bce'
+            ? bceNegatives(rng, x, y, { numItems, width: maxLen, historyRate }, (i) => (unseenOnly ? seen[rows[i]] : undefined))
+            : undefined;
         const seed = rng.tfSeed();
         const ts = Date.now();
         // Drop the columns that are padding in every row (sequences are left-padded): a batch of short
