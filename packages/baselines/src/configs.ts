@@ -32,7 +32,7 @@ export const sasrecConfig = z
       .max(1)
       .default(0)
       .describe(
-        "bce: share of negatives drawn from the items the user has already read at that position (never the target), the rest by 'negatives'. Full ranking without masking ranks the user's own items too; > 0 teaches the model to put them below the next item.",
+        "bce: share of negatives drawn from the items the user has already read at that position (never the target), the rest by 'negatives'. Full ranking without masking ranks the user's own items too: > 0 teaches the model to rank them below the next item (Instruments: HR@1 up, HR@10 down; see bench/README.md).",
       ),
     tied: z.boolean().default(true).describe('Score against the input item table (true, as in SASRec) or a separate output table.'),
   })
