@@ -37,12 +37,13 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
   const n = pairs.inputs.length;
   const inputIds = padLeft(pairs.inputs, maxLen);
   const targetIds = padLeft(pairs.targets, maxLen);
-  const seen = pairs.users.map((u) => new Set(ctx.split.train[u]));
   // BCE negatives: 'unseen' (original SASRec) never shows the model the user's own items as negatives; under
   // full ranking without masking their most recent item then outranks the target for nearly every user
   // (Instruments: HR@1 ≈ 0). 'any' allows them, but uniform draws hit them too rarely to change that;
   // `historyNegatives` draws that share of negatives from the items already read at each position.
   const unseenOnly = model.options.negatives !== 'any';
+  // per-pair sets of the user's training items, only where the 'unseen' BCE sampler needs them
+  const seen = model.options.loss === 'bce' && unseenOnly ? pairs.users.map((u) => new Set(ctx.split.train[u])) : [];
   const historyRate = model.options.historyNegatives ?? 0;
   const trainVars = Object.values(model.variables);
   const best: Record<string, tf.Variable> = {};
