@@ -6,6 +6,13 @@ const trainer = {
   learningRate: z.number().positive().default(1e-3).describe('AdamW learning rate.'),
   weightDecay: z.number().min(0).default(0).describe('AdamW decoupled weight decay.'),
   patience: z.number().int().positive().default(10).describe('Early stopping: epochs without validation improvement.'),
+  lrDecay: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(1)
+    .describe('Reduce on plateau: multiply the learning rate by this after lrPatience epochs without validation improvement (1 = constant rate).'),
+  lrPatience: z.number().int().positive().default(3).describe('Epochs without validation improvement before each learning-rate reduction (with lrDecay < 1).'),
   evalEvery: z.number().int().positive().default(1).describe('Validate every n epochs.'),
   metric: z.string().default('ndcg@10').describe('Validation metric for early stopping and best weights.'),
   maxLen: z.number().int().positive().default(50).describe('Sequence length (left-padded, most recent last).'),

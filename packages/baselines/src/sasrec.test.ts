@@ -133,6 +133,40 @@ describe('SasRec / Gru4Rec', () => {
     }
   });
 
+  it('reduce on plateau: the rate drops after lrPatience epochs without gain, steps use it, resume keeps it', async () => {
+    // validation scripted to improve at epochs 1 and 2 only; the item table is snapshot at each validation
+    const script = [0.1, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2];
+    const run = async (epochs: number, extra: { checkpointDir?: string; resume?: boolean } = {}) => {
+      const m = sasrec(20, { epochs, patience: 100, lrDecay: 1e-4, lrPatience: 2, learningRate: 1e-2 });
+      const snaps: Float32Array[] = [];
+      const ctx = tinyTrainContext({ seed: 4, numItems: 20 });
+      const r = await m.fit({
+        ...ctx,
+        ...extra,
+        validate: async () => {
+          snaps.push(m.itemTable.dataSync().slice() as Float32Array);
+          return { 'ndcg@10': script[snaps.length - 1 + (extra.resume ? 3 : 0)] };
+        },
+      });
+      m.dispose();
+      return { r, snaps };
+    };
+    const { r, snaps } = await run(7);
+    // epochs 3 and 4 bring no gain → after epoch 4 the rate is 1e-2·1e-4; epochs 5, 6 no gain again → ·1e-4 after 6
+    expect(r.history.map((h) => h.lr)).toEqual([1e-2, 1e-2, 1e-2, 1e-2, 1e-6, 1e-6, 1e-10].map((x) => expect.closeTo(x, 15)));
+    const change = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => Math.max(s, Math.abs(v - b[i])), 0);
+    expect(change(snaps[3], snaps[2])).toBeGreaterThan(1e-3); // epoch 4 still at 1e-2
+    expect(change(snaps[4], snaps[3])).toBeLessThan(1e-5); // epoch 5 at 1e-6: Adam moves ≤ lr per step
+    const dir = mkdtempSync(join(tmpdir(), 'baselines-lr-'));
+    try {
+      await run(3, { checkpointDir: dir });
+      const resumed = await run(7, { checkpointDir: dir, resume: true });
+      expect(resumed.r.history.map((h) => h.lr)).toEqual(r.history.map((h) => h.lr));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('abort stops training cleanly', async () => {
     const ac = new AbortController();
     ac.abort();

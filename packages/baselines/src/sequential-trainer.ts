@@ -13,6 +13,10 @@ export interface TrainerOptions {
   readonly evalEvery: number;
   /** Validation metric for early stopping. */
   readonly metric: string;
+  /** Reduce on plateau: factor applied to the learning rate after `lrPatience` epochs without improvement (1 = off). */
+  readonly lrDecay?: number;
+  /** Epochs without validation improvement before each learning-rate reduction (default 3). */
+  readonly lrPatience?: number;
 }
 
 interface Progress {
@@ -21,6 +25,10 @@ interface Progress {
   best: number;
   bestValid: MetricValues;
   bad: number;
+  /** Current learning rate as a multiple of `learningRate` (reduce on plateau). */
+  lrScale: number;
+  /** Epochs without improvement since the last improvement or reduction. */
+  sinceDecay: number;
   history: TrainReport['history'][number][];
 }
 
@@ -48,9 +56,12 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
   const trainVars = Object.values(model.variables);
   const best: Record<string, tf.Variable> = {};
   for (const [k, v] of Object.entries(model.variables)) best[`best/${k}`] = tf.tidy(() => tf.variable(v.clone(), false, `${v.name}/best`));
-  const optimizer = new AdamW({ learningRate: o.learningRate, weightDecay: o.weightDecay });
+  const p: Progress = { epoch: 0, bestEpoch: 0, best: -Infinity, bestValid: {}, bad: 0, lrScale: 1, sinceDecay: 0, history: [] };
+  // The rate is read per step from the progress record, so a reduction (and its resume) takes effect at once.
+  const optimizer = new AdamW({ learningRate: () => o.learningRate * p.lrScale, weightDecay: o.weightDecay });
   const state = { variables: { ...model.variables, ...best }, optimizer, rng };
-  const p: Progress = { epoch: 0, bestEpoch: 0, best: -Infinity, bestValid: {}, bad: 0, history: [] };
+  const lrDecay = o.lrDecay ?? 1;
+  const lrPatience = o.lrPatience ?? 3;
   let resumedFromEpoch: number | undefined;
   try {
     if (ctx.resume && ctx.checkpointDir && hasCheckpoint(ctx.checkpointDir)) {
@@ -64,6 +75,7 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
     while (p.epoch < o.epochs && p.bad < o.patience && !ctx.signal?.aborted) {
       const epoch = p.epoch + 1;
       const te = Date.now();
+      const lr = o.learningRate * p.lrScale; // the rate of this epoch's steps
       const order = rng.permutation(n);
       const steps = Math.ceil(n / o.batchSize);
       const bar = ctx.events.progress(`train/${model.name}`, `epoch ${epoch}/${o.epochs}`, steps, 'batch');
@@ -118,12 +130,20 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
         for (const [k, v] of Object.entries(valid)) ctx.events.metric(`${model.name}/${k}`, v, epoch, 'valid');
         const m = valid[o.metric] ?? -Infinity;
         if (m > p.best) {
-          Object.assign(p, { best: m, bestEpoch: epoch, bestValid: valid, bad: 0 });
+          Object.assign(p, { best: m, bestEpoch: epoch, bestValid: valid, bad: 0, sinceDecay: 0 });
           tf.tidy(() => Object.entries(model.variables).forEach(([k, v]) => best[`best/${k}`].assign(v)));
-        } else p.bad += o.evalEvery;
+        } else {
+          p.bad += o.evalEvery;
+          p.sinceDecay += o.evalEvery;
+          if (lrDecay < 1 && p.sinceDecay >= lrPatience && p.bad < o.patience) {
+            p.lrScale *= lrDecay;
+            p.sinceDecay = 0;
+            ctx.events.info(`${model.name}: no ${o.metric} gain for ${lrPatience} epochs, learning rate → ${o.learningRate * p.lrScale}`);
+          }
+        }
       }
       p.epoch = epoch;
-      p.history.push({ epoch, loss, ...(valid ? { valid } : {}), seconds: (Date.now() - te) / 1000 });
+      p.history.push({ epoch, loss, lr, ...(valid ? { valid } : {}), seconds: (Date.now() - te) / 1000 });
       if (ctx.checkpointDir) await saveTrainingState(ctx.checkpointDir, state, JSON.parse(JSON.stringify({ ...p, best: Number.isFinite(p.best) ? p.best : null })));
     }
     if (p.bestEpoch > 0) tf.tidy(() => Object.entries(model.variables).forEach(([k, v]) => v.assign(best[`best/${k}`])));

@@ -30,7 +30,8 @@ export interface TrainReport {
   /** Training sequences (or samples) per second, averaged over epochs. */
   readonly throughput?: number;
   readonly resumedFromEpoch?: number;
-  readonly history: readonly { epoch: number; loss: number; valid?: MetricValues; seconds: number }[];
+  /** Per epoch: mean training loss, learning rate used (where the trainer has one), validation metrics, wall time. */
+  readonly history: readonly { epoch: number; loss: number; lr?: number; valid?: MetricValues; seconds: number }[];
 }
 
 /** A model that trains itself on a split and then ranks (a `Recommender` after `fit`). */
