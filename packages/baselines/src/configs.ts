@@ -41,6 +41,14 @@ export const sasrecConfig = z
       .describe(
         "bce: share of negatives drawn from the items the user has already read at that position (never the target), the rest by 'negatives'. Full ranking without masking ranks the user's own items too: > 0 teaches the model to rank them below the next item (Instruments: HR@1 up, HR@10 down; see bench/README.md).",
       ),
+    gbceT: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe(
+        "bce: gSASRec's calibration t (gBCE, Petrov & Macdonald 2023): the positive term is weighted by β = α·(t·(1 − 1/α) + 1/α), α = 1/(numItems − 1) for one negative (β ≈ 1 − t), countering the overconfidence a single sampled negative causes; 0 = plain BCE.",
+      ),
     tied: z.boolean().default(true).describe('Score against the input item table (true, as in SASRec) or a separate output table.'),
   })
   .strict()

@@ -3,6 +3,7 @@ import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_
 import type { EvalCase, MetricValues, Rng, TrainContext, TrainReport, TrainableRecommender } from '@ed2/core';
 import { softmaxCrossEntropyRows } from '@ed2/core';
 import { gatherRows } from './gather-rows';
+import { gbceBeta } from './gbce-beta';
 import { padLeft } from './sequence-batch';
 import { trainSequential, type TrainerOptions } from './sequential-trainer';
 
@@ -17,6 +18,8 @@ export interface SequentialModelOptions extends TrainerOptions {
   readonly negatives?: 'any' | 'unseen';
   /** Share of BCE negatives drawn from the position's own prefix (default 0); see the sasrec config. */
   readonly historyNegatives?: number;
+  /** gBCE calibration t ∈ [0, 1] of the BCE loss (default 0 = plain BCE); see the sasrec config. */
+  readonly gbceT?: number;
   /** Score with the input item table (default true) or a separate output table `item/output`. */
   readonly tied?: boolean;
 }
@@ -98,8 +101,10 @@ export abstract class SequentialModel implements TrainableRecommender {
       const count = tf.maximum(tf.sum(mask), 1);
       const pos = tf.sum(tf.mul(h, gatherRows(this.outputTable, tgt)), 1);
       const neg = tf.sum(tf.mul(h, gatherRows(this.outputTable, negatives!.reshape([b * l]) as tf.Tensor1D)), 1);
-      // −log σ(pos) − log(1 − σ(neg)) = softplus(−pos) + softplus(neg)
-      const per = tf.add(tf.softplus(tf.neg(pos)), tf.softplus(neg));
+      // −β·log σ(pos) − log(1 − σ(neg)) = β·softplus(−pos) + softplus(neg); β = 1 is BCE, β < 1 gBCE
+      const beta = gbceBeta(this.options.gbceT ?? 0, this.options.numItems);
+      const posTerm = tf.softplus(tf.neg(pos));
+      const per = tf.add(beta === 1 ? posTerm : tf.mul(posTerm, beta), tf.softplus(neg));
       return tf.div(tf.sum(tf.mul(per, mask)), count) as tf.Scalar;
     });
   }
