@@ -97,4 +97,22 @@ describe('rec run (composition root)', () => {
     expect(again.train.history).toHaveLength(3);
     expect(again.test.metrics).toEqual(first.test.metrics);
   });
+
+  it('--resume continues a run whose config.json predates an option (the option takes its default)', async () => {
+    const out = join(tmp, 'older');
+    const first = await runExperiment(options(out, { modelConfig: { epochs: 2, dim: 16, maxLen: 10, batchSize: 32, patience: 10 } }));
+    // as written by a version without `gbceT` and `lrDecay`
+    const cfgFile = join(out, 'config.json');
+    const cfg = JSON.parse(readFileSync(cfgFile, 'utf8'));
+    delete cfg.modelConfig.gbceT;
+    delete cfg.modelConfig.lrDecay;
+    writeFileSync(cfgFile, JSON.stringify(cfg));
+    const again = await runExperiment(options(out, { resume: true, modelConfig: { epochs: 2, dim: 16, maxLen: 10, batchSize: 32, patience: 10 } }));
+    expect(again.train.resumedFromEpoch).toBe(2);
+    expect(again.test.metrics).toEqual(first.test.metrics);
+    // a stored option that really differs from the default is still a different experiment
+    cfg.modelConfig.lrDecay = 0.5;
+    writeFileSync(cfgFile, JSON.stringify(cfg));
+    await expect(runExperiment(options(out, { resume: true }))).rejects.toThrow(/model options differ/);
+  });
 });

@@ -78,7 +78,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     eval: { ks: [...o.ks], excludeSeen: o.excludeSeen },
   };
   const out = o.out ?? join('runs', makeRunId(o.model));
-  if (o.resume) checkResumable(out, config);
+  if (o.resume) checkResumable(out, config, (c) => o.registry.parseConfig('recommenders', o.model, c) as Record<string, unknown>);
   const run = await RunDirectory.create(out, { resume: o.resume, info: { model: o.model, dataset: o.dataset, seed: o.seed, argv: o.argv ?? [] } });
   const scope = container.createChildContainer();
   let model: TrainableRecommender | undefined;
@@ -145,8 +145,12 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   }
 }
 
-/** `--resume` must continue the same experiment (model, dataset, seed, options); only `epochs`/`patience` may change. */
-function checkResumable(out: string, config: RunConfig): void {
+/**
+ * `--resume` must continue the same experiment (model, dataset, seed, options); only `epochs`/`patience` may change.
+ * The stored options are read through the model's schema first, so an option added since the run started (with its
+ * default) does not block resuming it.
+ */
+function checkResumable(out: string, config: RunConfig, normalize: (modelConfig: unknown) => Record<string, unknown>): void {
   const stored = readRunConfig(out);
   if (!stored) {
     throw new RecError('E_RUN_DIR', `--resume: ${out} holds no run to continue (no config.json)`, { hint: 'Drop --resume to start a fresh run, or point --out at an existing run folder.' });
@@ -161,7 +165,7 @@ function checkResumable(out: string, config: RunConfig): void {
   // The training budget may change on resume (train longer, or stop now and test the best weights).
   const budget = new Set(['epochs', 'patience']);
   const strip = (c: Readonly<Record<string, unknown>>) => JSON.stringify(Object.fromEntries(Object.entries(c).filter(([k]) => !budget.has(k))));
-  const a = strip(stored.modelConfig);
+  const a = strip(normalize(stored.modelConfig));
   const b = strip(config.modelConfig);
   if (a !== b) {
     throw new RecError('E_CONFIG', `--resume: the model options differ from the run being resumed (${a} there, ${b} now)`, { hint: 'Resume with the same options, or start a new run with another --out.' });
