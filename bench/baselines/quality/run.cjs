@@ -40,10 +40,13 @@ if (args.includes('--record')) {
   const m = JSON.parse(fs.readFileSync(path.join(dir, 'metrics.json'), 'utf8'));
   const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
   const run = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
+  // The resuming call trained for 0 s; the epochs' own wall times are in the folder's history.
+  const historyFile = path.join(dir, 'train-history.json');
+  const epochSeconds = fs.existsSync(historyFile) ? JSON.parse(fs.readFileSync(historyFile, 'utf8')).reduce((s, e) => s + (e.seconds ?? 0), 0) : undefined;
   const prev = fs.existsSync(outFile) ? JSON.parse(fs.readFileSync(outFile, 'utf8')) : { runs: {} };
   prev.runs[key] = {
     dataset: key.split('/')[0], model: key.split('/')[1], test: m.test, valid: m.valid, epochs: m.train.epochs, bestEpoch: m.train.bestEpoch,
-    trainSeconds: m.train.seconds, sequencesPerSecond: m.train.throughput, evalSeconds: m.evalSeconds, backend: m.backend,
+    trainSeconds: m.train.seconds, epochSeconds, sequencesPerSecond: m.train.throughput, evalSeconds: m.evalSeconds, backend: m.backend,
     parameters: m.parameters, protocol: m.protocol, modelConfig: cfg.modelConfig, attempts: run.attempts,
     note: 'recorded from a run folder (stopped by the time budget, best checkpoint tested via --resume)', at: new Date().toISOString(),
   };

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Prints bench/baselines/quality/results.json as the Markdown table used in bench/README.md. Runs recorded
-// from a resumed folder show – for train time and throughput (the resuming call trained for 0 s). "seen items":
+// from a resumed folder show the sum of their epochs' wall times (marked *) or – for train time, and – for throughput. "seen items":
 // ranked (the default protocol: full ranking over all items) or masked (`--exclude-seen`: the user's history items
 // removed before ranking, as RecBole's full-sort evaluation does).
 'use strict';
@@ -21,7 +21,7 @@ for (const key of keys) {
   }
   const t = v.test;
   lines.push(
-    `| ${ds} | ${model} | ${f(t['hr@1'])} | ${f(t['hr@5'])} | ${f(t['hr@10'])} | ${f(t['ndcg@5'])} | ${f(t['ndcg@10'])} | ${v.protocol?.excludeSeen ? 'masked' : 'ranked'} | ${v.epochs} (${v.bestEpoch}) | ${v.trainSeconds >= 1 ? Math.round(v.trainSeconds) : '–'} | ${v.trainSeconds >= 1 && v.sequencesPerSecond > 0 ? Math.round(v.sequencesPerSecond) : '–'} | ${v.evalSeconds.toFixed(1)} | ${v.backend} |`,
+    `| ${ds} | ${model} | ${f(t['hr@1'])} | ${f(t['hr@5'])} | ${f(t['hr@10'])} | ${f(t['ndcg@5'])} | ${f(t['ndcg@10'])} | ${v.protocol?.excludeSeen ? 'masked' : 'ranked'} | ${v.epochs} (${v.bestEpoch}) | ${v.trainSeconds >= 1 ? Math.round(v.trainSeconds) : v.epochSeconds ? `${Math.round(v.epochSeconds)}*` : '–'} | ${v.trainSeconds >= 1 && v.sequencesPerSecond > 0 ? Math.round(v.sequencesPerSecond) : '–'} | ${v.evalSeconds.toFixed(1)} | ${v.backend} |`,
   );
 }
 console.log(lines.join('\n'));
