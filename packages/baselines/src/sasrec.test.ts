@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Rng } from '@ed2/core';
+import { RecError, Rng, hasCheckpoint } from '@ed2/core';
 import { recommenderContract, tinyTrainContext } from '@ed2/core/testing';
 import { describe, expect, it } from 'vitest';
 import { gru4recConfig, sasrecConfig } from './configs';
@@ -162,6 +162,41 @@ describe('SasRec / Gru4Rec', () => {
       await run(3, { checkpointDir: dir });
       const resumed = await run(7, { checkpointDir: dir, resume: true });
       expect(resumed.r.history.map((h) => h.lr)).toEqual(r.history.map((h) => h.lr));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a validation without the early-stopping metric fails at the first validation, naming it and the computed ones', async () => {
+    // `rec run --ks 5,20`: no ndcg@10 (the default metric); it used to read as -Infinity and early-stop silently
+    const dir = mkdtempSync(join(tmpdir(), 'baselines-metric-'));
+    try {
+      const m = sasrec(20, { epochs: 5, patience: 2 });
+      const before = tf.memory().numTensors;
+      let calls = 0;
+      const ctx = tinyTrainContext({ seed: 4, numItems: 20 });
+      const fit = m.fit({
+        ...ctx,
+        checkpointDir: dir,
+        validate: async () => {
+          calls++;
+          return { 'hr@5': 0.2, 'ndcg@5': 0.1, 'hr@20': 0.5, 'ndcg@20': 0.3 };
+        },
+      });
+      const err = await fit.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(RecError.is(err, 'E_CONFIG')).toBe(true);
+      const { message, hint } = err as RecError;
+      expect(message).toContain("'ndcg@10'");
+      for (const k of ['hr@5', 'ndcg@5', 'hr@20', 'ndcg@20']) expect(message).toContain(k);
+      expect(hint).toContain('--set metric=ndcg@5');
+      expect(hint).toContain('--ks');
+      expect(calls).toBe(1); // the first validation, not after `patience` epochs
+      expect(hasCheckpoint(dir)).toBe(false); // nothing of the failed epoch was written
+      expect(tf.memory().numTensors).toBe(before);
+      m.dispose();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamW, hasCheckpoint, yieldToEventLoop, restoreTrainingState, saveTrainingState, type MetricValues, type TrainContext, type TrainReport } from '@ed2/core';
+import { AdamW, RecError, hasCheckpoint, yieldToEventLoop, restoreTrainingState, saveTrainingState, type MetricValues, type TrainContext, type TrainReport } from '@ed2/core';
 import { bceNegatives } from './bce-negatives';
 import { padLeft, trainingPairs } from './sequence-batch';
 import type { SequentialModel } from './sequential-model';
@@ -127,8 +127,11 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
       let valid: MetricValues | undefined;
       if (epoch % o.evalEvery === 0 || epoch === o.epochs) {
         valid = await ctx.validate(model);
+        // Before any state of this epoch is kept or checkpointed: a missing metric would read as -Infinity,
+        // never improve, and early-stop the run at epoch `patience` with its last weights.
+        assertMetricComputed(model.name, o.metric, valid);
         for (const [k, v] of Object.entries(valid)) ctx.events.metric(`${model.name}/${k}`, v, epoch, 'valid');
-        const m = valid[o.metric] ?? -Infinity;
+        const m = valid[o.metric];
         if (m > p.best) {
           Object.assign(p, { best: m, bestEpoch: epoch, bestValid: valid, bad: 0, sinceDecay: 0 });
           tf.tidy(() => Object.entries(model.variables).forEach(([k, v]) => best[`best/${k}`].assign(v)));
@@ -160,6 +163,26 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
     optimizer.dispose();
     for (const v of Object.values(best)) v.dispose();
   }
+}
+
+/**
+ * Throws E_CONFIG when the validation results lack the early-stopping metric (e.g. `ndcg@10` under
+ * `--ks 5,20`), naming it and the metrics that were computed.
+ */
+function assertMetricComputed(model: string, metric: string, valid: MetricValues): void {
+  if (valid[metric] !== undefined) return;
+  const computed = Object.keys(valid);
+  const [family, cutoff] = metric.split('@');
+  const alternative = computed.find((k) => k.split('@')[0] === family) ?? computed[0];
+  const hints = [
+    ...(alternative !== undefined ? [`use a computed metric (--set metric=${alternative})`] : []),
+    ...(cutoff !== undefined ? [`add the cut-off ${cutoff} to --ks`] : []),
+  ];
+  throw new RecError(
+    'E_CONFIG',
+    `${model}: the early-stopping metric '${metric}' is not among the validation results; computed: ${computed.length > 0 ? computed.join(', ') : '(none)'}`,
+    hints.length > 0 ? { hint: `${hints.join(', or ')}.`.replace(/^./, (c) => c.toUpperCase()) } : {},
+  );
 }
 
 /** Index of the first column of a [rows, width] left-padded id matrix that is not padding in some row. */

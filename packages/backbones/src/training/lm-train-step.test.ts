@@ -4,7 +4,7 @@ import { AdamW, Rng } from '@ed2/core';
 import { LlamaModel } from '../llama/llama-model';
 import { LlamaConfig } from '../llama/llama-config';
 import { applyLora } from '../lora/lora';
-import { buildLmBatch, lmTrainStep, responseNll } from './lm-train-step';
+import { buildLmBatch, lmLossAndGrads, lmTrainStep, responseNll } from './lm-train-step';
 
 const cfg = LlamaConfig.parse({ dim: 16, nLayers: 2, nHeads: 4, nKvHeads: 2, hiddenDim: 24, vocabSize: 16, maxSeqLen: 32 });
 
@@ -71,6 +71,51 @@ describe('lmTrainStep', () => {
     const acc = lmTrainStep(model, opt, pairs, 1);
     expect(acc).toBeCloseTo(full, 4);
     opt.dispose();
+    model.dispose();
+  });
+
+  it('responses of different lengths: loss and gradients are the batch mean over response tokens, whatever microBatch is', () => {
+    const model = new LlamaModel(cfg, undefined, new Rng(8));
+    applyLora(model, { rank: 2, alpha: 4, dropout: 0, targets: ['q', 'v', 'down'] }, new Rng(9));
+    const lengths = [1, 2, 3, 5, 1, 4, 2, 6];
+    const tok = new Rng(10);
+    const pairs = lengths.map((r, i) => ({
+      prompt: Array.from({ length: 1 + (i % 3) }, () => 1 + tok.int(15)),
+      response: Array.from({ length: r }, () => 1 + tok.int(15)),
+    }));
+    // independent: −log softmax of the full logits of each pair alone, summed over its response tokens / all response tokens
+    let sum = 0;
+    for (const p of pairs) {
+      const seq = [...p.prompt, ...p.response];
+      const logp = tf.tidy(() => tf.logSoftmax(model.forward(tf.tensor2d([seq.slice(0, -1)], undefined, 'int32'))).arraySync() as number[][][]);
+      for (let j = p.prompt.length; j < seq.length; j++) sum -= logp[0][j - 1][seq[j]];
+    }
+    const expected = sum / lengths.reduce((a, b) => a + b, 0);
+    const before = tf.memory().numTensors;
+    const one = lmLossAndGrads(model, pairs, 1);
+    const all = lmLossAndGrads(model, pairs, 8);
+    const three = lmLossAndGrads(model, pairs, 3); // uneven chunks: 3 + 3 + 2 pairs
+    expect(one.loss).toBeCloseTo(expected, 5);
+    expect(all.loss).toBeCloseTo(expected, 5);
+    expect(three.loss).toBeCloseTo(expected, 5);
+    const names = model.trainableVariables().map((v) => v.name).sort();
+    for (const r of [one, three]) {
+      expect(Object.keys(r.grads).sort()).toEqual(names);
+      for (const k of names) {
+        const [a, b] = [r.grads[k].dataSync(), all.grads[k].dataSync()];
+        let worst = 0;
+        a.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - b[i]))));
+        expect(worst).toBeLessThan(1e-5);
+      }
+    }
+    expect(Math.max(...names.map((k) => tf.tidy(() => tf.max(tf.abs(all.grads[k])).dataSync()[0])))).toBeGreaterThan(1e-3); // not vacuous
+    for (const r of [one, all, three]) tf.dispose(Object.values(r.grads));
+    expect(tf.memory().numTensors).toBe(before);
+    // lmTrainStep reports the same loss and leaks nothing
+    const opt = new AdamW({ learningRate: 0 });
+    expect(lmTrainStep(model, opt, pairs, 1)).toBeCloseTo(expected, 5);
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 

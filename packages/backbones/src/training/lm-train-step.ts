@@ -60,34 +60,52 @@ export function responseNll(model: LlamaModel, pairs: PromptResponse[], training
   });
 }
 
+/** Number of response tokens of a pair that are predicted targets (all of them unless the prompt is empty). */
+function responseTokenCount(pair: PromptResponse): number {
+  return Math.max(0, pair.prompt.length + pair.response.length - Math.max(1, pair.prompt.length));
+}
+
 /**
- * One optimizer step with gradient accumulation over micro-batches of size `microBatch`.
- * Only the model's trainable variables (LoRA + added-token rows) change. Returns the mean loss.
+ * Loss and gradients of one batch, accumulated over micro-batches of size `microBatch`, without applying them.
+ * `loss` is the mean NLL over all response tokens of the batch whatever `microBatch` is: each micro-batch's
+ * mean is weighted by its share of the batch's response tokens (not of its samples). `grads` maps trainable
+ * variable names to gradients (the caller disposes them); empty when the batch has no response token.
  */
-export function lmTrainStep(model: LlamaModel, optimizer: tf.Optimizer, pairs: PromptResponse[], microBatch = pairs.length): number {
+export function lmLossAndGrads(model: LlamaModel, pairs: PromptResponse[], microBatch = pairs.length): { loss: number; grads: tf.NamedTensorMap } {
   const vars = model.trainableVariables();
-  const chunks: PromptResponse[][] = [];
-  for (let i = 0; i < pairs.length; i += microBatch) chunks.push(pairs.slice(i, i + microBatch));
-  let acc: tf.NamedTensorMap | undefined;
-  let lossSum = 0;
-  for (const chunk of chunks) {
-    const frac = chunk.length / pairs.length;
-    const { value, grads } = tf.variableGrads(() => tf.mul(responseNll(model, chunk, true), frac) as tf.Scalar, vars);
-    lossSum += value.dataSync()[0];
+  const size = Math.max(1, Math.floor(microBatch));
+  const total = pairs.reduce((s, p) => s + responseTokenCount(p), 0);
+  const grads: tf.NamedTensorMap = {};
+  let loss = 0;
+  for (let i = 0; i < pairs.length; i += size) {
+    const chunk = pairs.slice(i, i + size);
+    const tokens = chunk.reduce((s, p) => s + responseTokenCount(p), 0);
+    if (tokens === 0) continue; // contributes nothing (and has no path to the variables)
+    const frac = tokens / total;
+    const { value, grads: g } = tf.variableGrads(() => tf.mul(responseNll(model, chunk, true), frac) as tf.Scalar, vars);
+    loss += value.dataSync()[0];
     value.dispose();
-    if (!acc) acc = grads;
-    else {
-      for (const k of Object.keys(grads)) {
-        const s = tf.add(acc[k], grads[k]);
-        acc[k].dispose();
-        grads[k].dispose();
-        acc[k] = s;
+    for (const [k, t] of Object.entries(g)) {
+      const prev = grads[k];
+      if (prev === undefined) grads[k] = t;
+      else {
+        grads[k] = tf.add(prev, t);
+        prev.dispose();
+        t.dispose();
       }
     }
   }
-  if (acc) {
-    optimizer.applyGradients(acc);
-    Object.values(acc).forEach((g) => g.dispose());
-  }
-  return lossSum;
+  return { loss, grads };
+}
+
+/**
+ * One optimizer step with gradient accumulation over micro-batches of size `microBatch` (see `lmLossAndGrads`:
+ * the loss and gradient are those of the whole batch's mean response-token NLL, whatever `microBatch` is).
+ * Only the model's trainable variables (LoRA + added-token rows) change. Returns the loss.
+ */
+export function lmTrainStep(model: LlamaModel, optimizer: tf.Optimizer, pairs: PromptResponse[], microBatch = pairs.length): number {
+  const { loss, grads } = lmLossAndGrads(model, pairs, microBatch);
+  if (Object.keys(grads).length > 0) optimizer.applyGradients(grads);
+  Object.values(grads).forEach((g) => g.dispose());
+  return loss;
 }
