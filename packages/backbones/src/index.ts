@@ -23,3 +23,8 @@ export * from './loaders/hf-config';
 export * from './loaders/hf-safetensors-loader';
 export * from './loaders/save-llama-safetensors';
 export * from './loaders/load-llama-weights';
+export * from './llama/llama-backbone';
+export * from './llama/llama-backbone-config';
+export * from './llama/create-llama-backbone';
+export * from './generation/batched-beam-search';
+export * from './tokenizer/word-tokenizer';

@@ -1,23 +1,10 @@
-import { RecError } from '@ed2/core';
+import { INDEX_LEVEL_LETTERS, checkIndexLevels, indexLevelToken, indexSuffixToken } from '@ed2/core';
 
-/** Level letters: level m's tokens are `<${prefix}${LEVEL_LETTERS[m]}_${code}>`; `p` is the collision suffix. */
-export const LEVEL_LETTERS = 'abcdefghijklmno';
-
-/** `<a_12>` (items) or `<u_a_12>` (users, prefix `u_`). */
-export function levelToken(prefix: string, level: number, code: number): string {
-  return `<${prefix}${LEVEL_LETTERS[level]}_${code}>`;
-}
-
-/** Collision suffix `<p_k>`: the rank of the entity inside its collision set. */
-export function suffixToken(prefix: string, rank: number): string {
-  return `<${prefix}p_${rank}>`;
-}
-
-export function checkLevels(levels: number): void {
-  if (!Number.isInteger(levels) || levels < 1 || levels > LEVEL_LETTERS.length) {
-    throw new RecError('E_CONFIG', `indexer: levels must be an integer in 1..${LEVEL_LETTERS.length}, got ${levels}`, { hint: 'Index length M is usually 3–5.' });
-  }
-}
+/** Level letters: level m's tokens are `<${prefix}${LEVEL_LETTERS[m]}_${code}>`; `p` is the collision suffix (names owned by core's IndexVocabulary). */
+export const LEVEL_LETTERS = INDEX_LEVEL_LETTERS;
+export const levelToken = indexLevelToken;
+export const suffixToken = indexSuffixToken;
+export const checkLevels = checkIndexLevels;
 
 /** The tokenizer-facing vocabulary of one branch: M·N level tokens, then `suffixes` suffix tokens. */
 export function indexVocabulary(prefix: string, levels: number, codebookSize: number, suffixes: number): string[] {

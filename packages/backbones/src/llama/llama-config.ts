@@ -37,6 +37,11 @@ export const LLAMA_PRESETS = {
     dim: 256, nLayers: 4, nHeads: 8, nKvHeads: 8, hiddenDim: 688, vocabSize: 32000, maxSeqLen: 512,
     normEps: 1e-5, ropeTheta: 10000, ropeStyle: 'half', tiedEmbeddings: true, bosId: 1, eosId: 2,
   }),
+  /** Half of `tiny` in width and depth: the ED² quick start on 2 cores. */
+  mini: LlamaConfig.parse({
+    dim: 128, nLayers: 2, nHeads: 4, nKvHeads: 4, hiddenDim: 344, vocabSize: 32000, maxSeqLen: 512,
+    normEps: 1e-5, ropeTheta: 10000, ropeStyle: 'half', tiedEmbeddings: true, bosId: 1, eosId: 2,
+  }),
   stories260k: LlamaConfig.parse({
     dim: 64, nLayers: 5, nHeads: 8, nKvHeads: 4, hiddenDim: 172, vocabSize: 512, maxSeqLen: 512,
     normEps: 1e-5, ropeTheta: 10000, ropeStyle: 'interleaved', tiedEmbeddings: true, bosId: 1, eosId: 2,

@@ -27,6 +27,10 @@ export interface ForwardOptions {
   attentionMask?: tf.Tensor2D;
   /** Training mode: LoRA dropout active. */
   training?: boolean;
+  /** Rows of the added (index) tokens [nNew, dim], computed in the caller's tape; overrides provider / free rows. */
+  rows?: tf.Tensor2D;
+  /** [batch·seq, nNew] added to the one-hot of the added tokens (forward value 0: straight-through mixes). */
+  inputMix?: tf.Tensor2D;
 }
 
 /**
@@ -37,10 +41,13 @@ export interface ForwardOptions {
 export class LlamaModel {
   readonly config: LlamaConfig;
   readonly headDim: number;
-  private readonly embed: tf.Tensor2D; // [vocab, dim]
-  private readonly headT: tf.Tensor2D; // [dim, vocab]: explicit transpose (transposed matmuls are slow on wasm)
-  private readonly headW: tf.Tensor2D; // [vocab, dim] (the embedding when tied), for the head's input gradient
-  private readonly finalNorm: tf.Tensor1D;
+  private embed: tf.Tensor2D; // [vocab, dim]
+  private headT: tf.Tensor2D; // [dim, vocab]: explicit transpose (transposed matmuls are slow on wasm)
+  private headW: tf.Tensor2D; // [vocab, dim] (the embedding when tied), for the head's input gradient
+  private finalNorm: tf.Tensor1D;
+  /** Every base weight is a trainable variable (full fine-tuning), see `makeFullyTrainable`. */
+  private full = false;
+  private fullVars: Record<string, tf.Variable> = {};
   readonly blocks: Block[];
   private readonly cos: tf.Tensor2D; // [maxSeq, headDim/2]
   private readonly sin: tf.Tensor2D;
@@ -132,6 +139,12 @@ export class LlamaModel {
     return this.config.vocabSize + (this.newEmbed?.shape[0] ?? 0);
   }
 
+  /** Vocabulary size when the added tokens' rows are `rows` (or the provider's / free rows). */
+  totalVocabWith(rows?: tf.Tensor2D): number {
+    if (rows) return this.config.vocabSize + rows.shape[0];
+    return this.totalVocab;
+  }
+
   /** Add `n` trainable token rows (ids vocabSize .. vocabSize+n-1); returns their ids. */
   extendVocab(n: number, rng: Rng = new Rng(1)): number[] {
     const first = this.totalVocab;
@@ -150,25 +163,86 @@ export class LlamaModel {
     return Array.from({ length: n }, (_, i) => first + i);
   }
 
-  /** Trainable variables: LoRA adapters plus added-token rows. */
+  /** Trainable variables: LoRA adapters plus added-token rows (plus every base weight after `makeFullyTrainable`). */
   trainableVariables(): tf.Variable[] {
-    const vars: tf.Variable[] = [];
-    for (const b of this.blocks) for (const l of [b.q, b.k, b.v, b.o, b.gate, b.up, b.down]) vars.push(...l.variables());
-    if (this.newEmbed && !this.embeddingProvider) vars.push(this.newEmbed);
-    if (this.newHead) vars.push(this.newHead);
-    return vars;
+    return Object.values(this.namedTrainableVariables());
   }
 
-  private embedIds(ids: tf.Tensor2D): tf.Tensor3D {
+  /** The same, by stable logical name (`layers.0.q.lora_A`, `base/model.norm.weight`, …) for checkpoints. */
+  namedTrainableVariables(): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = { ...this.fullVars };
+    this.blocks.forEach((b, i) => {
+      for (const t of ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const) {
+        const ad = b[t].adapter();
+        if (ad && ad.a instanceof tf.Variable && ad.b instanceof tf.Variable) {
+          out[`layers.${i}.${t}.lora_A`] = ad.a;
+          out[`layers.${i}.${t}.lora_B`] = ad.b;
+        }
+      }
+    });
+    if (this.newEmbed && !this.embeddingProvider) out.new_embed = this.newEmbed;
+    if (this.newHead && !this.embeddingProvider) out.new_head = this.newHead;
+    return out;
+  }
+
+  /**
+   * Full fine-tuning: every base weight (embedding, norms, linears, untied head) becomes a trainable variable.
+   * A randomly initialised backbone needs this: LoRA over frozen random weights cannot learn.
+   */
+  makeFullyTrainable(): void {
+    if (this.full) return;
+    const v = (t: tf.Tensor, name: string): tf.Variable => {
+      const out = tf.variable(t, true, uniqueVarName(name));
+      t.dispose();
+      this.fullVars[`base/${name}`] = out;
+      return out;
+    };
+    const tied = this.headW === this.embed;
+    this.embed = v(this.embed, 'model.embed_tokens.weight') as unknown as tf.Tensor2D;
+    if (tied) this.headW = this.embed;
+    else this.headW = v(this.headW, 'lm_head.weight') as unknown as tf.Tensor2D;
+    this.headT.dispose();
+    this.finalNorm = v(this.finalNorm, 'model.norm.weight') as unknown as tf.Tensor1D;
+    this.blocks.forEach((b, i) => {
+      b.attnNorm = v(b.attnNorm, `model.layers.${i}.input_layernorm.weight`) as unknown as tf.Tensor1D;
+      b.ffnNorm = v(b.ffnNorm, `model.layers.${i}.post_attention_layernorm.weight`) as unknown as tf.Tensor1D;
+      for (const t of ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const) this.fullVars[`base/model.layers.${i}.${t}`] = b[t].makeTrainable(`model.layers.${i}.${t}`);
+    });
+    this.full = true;
+  }
+
+  get fullyTrainable(): boolean {
+    return this.full;
+  }
+
+  /** Scalars in the model (base weights, adapters, added rows). */
+  parameterCount(): { total: number; trainable: number } {
+    let total = this.embed.size + this.finalNorm.size + (this.headW === this.embed ? 0 : this.headW.size);
+    for (const b of this.blocks) {
+      total += b.attnNorm.size + b.ffnNorm.size;
+      for (const l of [b.q, b.k, b.v, b.o, b.gate, b.up, b.down]) total += l.weight.size + l.variables().reduce((s, x) => s + x.size, 0);
+    }
+    total += (this.newEmbed?.size ?? 0) + (this.newHead?.size ?? 0);
+    const trainable = this.trainableVariables().reduce((s, x) => s + x.size, 0);
+    return { total, trainable };
+  }
+
+  /** Rows of the added tokens for this pass: explicit rows, else the provider, else the free variable. */
+  private addedRows(opts: ForwardOptions): tf.Tensor2D | undefined {
+    return opts.rows ?? (this.embeddingProvider ? this.embeddingProvider() : this.newEmbed);
+  }
+
+  private embedIds(ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
     const [b, t] = ids.shape;
     const V = this.config.vocabSize;
     const flat = tf.reshape(ids, [-1]) as tf.Tensor1D;
     let x = tf.gather(this.embed, tf.minimum(flat, tf.scalar(V - 1, 'int32'))) as tf.Tensor2D; // frozen table: no gradient needed
-    const extra = this.embeddingProvider ? this.embeddingProvider() : this.newEmbed;
+    const extra = this.addedRows(opts);
     if (extra) {
       const isNew = tf.greaterEqual(flat, tf.scalar(V, 'int32'));
       // dense oneHot·matMul: a cheap gradient on every backend (cpu gather grad is slow, wasm has none)
-      const oh = tf.cast(tf.oneHot(tf.sub(flat, tf.scalar(V, 'int32')), extra.shape[0]), 'float32') as tf.Tensor2D;
+      let oh = tf.cast(tf.oneHot(tf.sub(flat, tf.scalar(V, 'int32')), extra.shape[0]), 'float32') as tf.Tensor2D;
+      if (opts.inputMix) oh = tf.add(oh, opts.inputMix);
       x = tf.add(tf.mul(x, tf.expandDims(tf.cast(tf.logicalNot(isNew), 'float32'), 1)), matMulExplicit(oh, extra));
     }
     return tf.reshape(x, [b, t, this.config.dim]);
@@ -222,7 +296,7 @@ export class LlamaModel {
         const pad = tf.reshape(tf.mul(tf.sub(1, tf.cast(opts.attentionMask, 'float32')), -1e9), [b, 1, 1, 1, start + t]);
         mask = tf.add(mask, pad);
       }
-      let x: tf.Tensor = this.embedIds(ids);
+      let x: tf.Tensor = this.embedIds(ids, opts);
       this.blocks.forEach((blk, li) => {
         const h = tf.reshape(this.rmsNorm(x, blk.attnNorm), [b * t, c.dim]) as tf.Tensor2D;
         const q = tf.transpose(tf.reshape(blk.q.apply(h, training), [b, t, c.nKvHeads, g, hd]), [0, 2, 3, 1, 4]);
@@ -258,11 +332,16 @@ export class LlamaModel {
     return out;
   }
 
-  /** Hidden [n, dim] → logits [n, totalVocab]. */
-  head(h: tf.Tensor2D): tf.Tensor2D {
+  /**
+   * Hidden [n, dim] → logits [n, totalVocab]. The added tokens' head rows are the same rows as their input
+   * embedding when they come from `rows` or a provider (so the loss reaches whatever computes them), else the
+   * free `newHead` variable.
+   */
+  head(h: tf.Tensor2D, rows?: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
-      let logits: tf.Tensor2D = frozenLinear(h, this.headT, this.headW);
-      if (this.newHead) logits = tf.concat([logits, matMulExplicit(h, tf.transpose(this.newHead))], 1) as tf.Tensor2D;
+      let logits: tf.Tensor2D = this.full ? (matMulExplicit(h, tf.transpose(this.headW)) as tf.Tensor2D) : frozenLinear(h, this.headT, this.headW);
+      const extra = rows ?? (this.embeddingProvider ? this.embeddingProvider() : this.newHead);
+      if (extra) logits = tf.concat([logits, matMulExplicit(h, tf.transpose(extra))], 1) as tf.Tensor2D;
       return logits;
     });
   }
@@ -271,7 +350,7 @@ export class LlamaModel {
   forward(ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
     const h = this.hidden(ids, opts);
     const [b, t, d] = h.shape;
-    const out = tf.tidy(() => tf.reshape(this.head(tf.reshape(h, [b * t, d])), [b, t, -1]) as tf.Tensor3D);
+    const out = tf.tidy(() => tf.reshape(this.head(tf.reshape(h, [b * t, d]), opts.rows), [b, t, -1]) as tf.Tensor3D);
     h.dispose();
     return out;
   }
@@ -294,7 +373,7 @@ export class LlamaModel {
 
   dispose(): void {
     this.embed.dispose();
-    this.headT.dispose();
+    if (!this.full) this.headT.dispose();
     if (this.headW !== this.embed) this.headW.dispose();
     this.finalNorm.dispose();
     this.cos.dispose();

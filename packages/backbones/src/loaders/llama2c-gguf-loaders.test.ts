@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { LlamaBackbone } from '../llama/llama-backbone';
 import { LlamaModel } from '../llama/llama-model';
 import { generate } from '../generation/generate';
 import * as tf from '@tensorflow/tfjs-core';
@@ -47,12 +48,20 @@ describe('backbones:llama plugin with { weights }', () => {
     const f = manifest.backbones!.llama;
     const logits: Float32Array[] = [];
     for (const file of ['stories260K/stories260K.bin', 'stories260K/stories260K.f32.gguf']) {
-      const cfg = f.config.parse({ weights: path.join(MODELS, file), lora: { rank: 2, targets: ['q'] } });
-      const model = (await f.create(container.createChildContainer(), cfg)) as LlamaModel;
+      // the .bin needs its tokenizer; the .gguf carries its own vocabulary
+      const tokenizer = file.endsWith('.bin') ? { tokenizer: path.join(MODELS, 'stories260K/tok512.bin') } : {};
+      const cfg = f.config.parse({ weights: path.join(MODELS, file), ...tokenizer, lora: { rank: 2, targets: ['q'] } });
+      const bb = (await f.create(container.createChildContainer(), cfg)) as LlamaBackbone;
+      const model = bb.model;
       expect(model.config).toMatchObject({ dim: 64, nLayers: 5, vocabSize: 512, ropeStyle: 'interleaved' });
+      expect(bb.parameterCount().trainable).toBeLessThan(bb.parameterCount().total); // LoRA over pretrained weights
       logits.push(tf.tidy(() => model.forward(tf.tensor2d([[1, 403, 407]], undefined, 'int32')).dataSync() as Float32Array));
-      model.dispose();
+      bb.dispose();
     }
+    const noTokenizer = f.config.parse({ weights: path.join(MODELS, 'stories260K/stories260K.bin') });
+    await expect(f.create(container.createChildContainer(), noTokenizer)).rejects.toMatchObject({ code: 'E_CONFIG' });
+    const mismatch = f.config.parse({ weights: path.join(MODELS, 'stories260K/stories260K.bin'), tokenizer: path.join(MODELS, 'llama2-tokenizer/tokenizer.model') });
+    await expect(f.create(container.createChildContainer(), mismatch)).rejects.toThrow(/32000 tokens.*512/);
     expect(Math.max(...logits[0].map((x, i) => Math.abs(x - logits[1][i])))).toBeLessThan(1e-4);
     const bad = f.config.parse({ weights: path.join(MODELS, 'README.md'), format: 'gguf' });
     await expect(f.create(container.createChildContainer(), bad)).rejects.toMatchObject({ code: 'E_CHECKPOINT' });

@@ -30,6 +30,8 @@ export class LoraLinear {
 
   /** [out, in] copy of the frozen weight for the input gradient (explicit transpose; see explicit-matmul). */
   private weightT: tf.Tensor2D;
+  /** The base weight is a trainable variable (full fine-tuning). */
+  private trainableBase = false;
 
   constructor(public weight: tf.Tensor2D) {
     this.weightT = tf.transpose(weight);
@@ -68,9 +70,20 @@ export class LoraLinear {
     return this.a && this.b ? [this.a, this.b] : [];
   }
 
+  /** Turns the base weight into a trainable variable (full fine-tuning); returns it. */
+  makeTrainable(name: string): tf.Variable {
+    if (this.weight instanceof tf.Variable && this.trainableBase) return this.weight;
+    const v = tf.variable(this.weight, true, uniqueVarName(name));
+    this.weight.dispose();
+    this.weightT.dispose();
+    this.weight = v as unknown as tf.Tensor2D;
+    this.trainableBase = true;
+    return v;
+  }
+
   /** x [n, in] → [n, out]. */
   apply(x: tf.Tensor2D, training = false): tf.Tensor2D {
-    const y: tf.Tensor2D = frozenLinear(x, this.weight, this.weightT);
+    const y: tf.Tensor2D = this.trainableBase ? (matMulExplicit(x, this.weight) as tf.Tensor2D) : frozenLinear(x, this.weight, this.weightT);
     if (!this.a || !this.b) return y;
     let xin: tf.Tensor2D = x;
     if (training && this.dropout > 0 && this.rng) xin = tf.dropout(x, this.dropout, undefined, this.rng.tfSeed()) as tf.Tensor2D;
@@ -106,7 +119,7 @@ export class LoraLinear {
 
   dispose(): void {
     this.weight.dispose();
-    this.weightT.dispose();
+    if (!this.trainableBase) this.weightT.dispose();
     this.detach();
   }
 }

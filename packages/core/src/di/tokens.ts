@@ -30,4 +30,6 @@ export const Tokens = {
   Split: t<Split>('Split'),
   Run: t<RunInfo>('Run'),
   Signal: t<AbortSignal>('Signal'),
+  /** Texts a backbone without a pretrained tokenizer learns its word vocabulary from (the run's prompts and entity texts). */
+  BackboneTexts: t<() => Iterable<string>>('BackboneTexts'),
 } as const;

@@ -1,6 +1,6 @@
 import type { Corpus } from './corpus';
 import type { Recommender } from './recommender';
-import type { Split } from './split';
+import type { EvalCase, Split } from './split';
 import type { EventBus } from '../events/event-bus';
 import type { Rng } from '../random/rng';
 
@@ -20,6 +20,8 @@ export interface TrainContext {
   readonly resume?: boolean;
   /** Scores the model on the validation cases (the evaluator, bound to `split.valid`). */
   validate(model: Recommender): Promise<MetricValues>;
+  /** The same evaluator on given cases (e.g. a seeded validation subsample of a generative model). */
+  validateOn?(model: Recommender, cases: readonly EvalCase[]): Promise<MetricValues>;
 }
 
 export interface TrainReport {
@@ -31,7 +33,9 @@ export interface TrainReport {
   readonly throughput?: number;
   readonly resumedFromEpoch?: number;
   /** Per epoch: mean training loss, learning rate used (where the trainer has one), validation metrics, wall time. */
-  readonly history: readonly { epoch: number; loss: number; lr?: number; valid?: MetricValues; seconds: number }[];
+  readonly history: readonly { epoch: number; loss: number; lr?: number; valid?: MetricValues; seconds: number; terms?: Readonly<Record<string, number>> }[];
+  /** Anything else the trainer reports (index statistics, changed indices, …), kept in metrics.json. */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** A model that trains itself on a split and then ranks (a `Recommender` after `fit`). */

@@ -11,6 +11,7 @@ export type RecErrorCode =
   | 'E_RUN_DIR'
   | 'E_ABORTED'
   | 'E_UNSUPPORTED'
+  | 'E_NUMERIC'
   | 'E_INTERNAL';
 
 /**

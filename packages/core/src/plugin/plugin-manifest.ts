@@ -17,6 +17,16 @@ export interface PluginFactory<S extends z.ZodType = z.ZodType, T = unknown> {
   readonly summary: string;
   readonly config: S;
   create(scope: DependencyContainer, config: z.output<S>): T | Promise<T>;
+  /**
+   * Optional: validate nested component options through their own schemas (defaults filled), after this
+   * component's schema; what it returns is the config stored in `config.json` and compared on `--resume`.
+   */
+  normalize?(config: z.output<S>, registry: PluginRegistryLike): z.output<S>;
+}
+
+/** The part of the registry `normalize` may use. */
+export interface PluginRegistryLike {
+  parseConfig(kind: PluginKind, name: string, config: unknown): unknown;
 }
 
 export interface PluginMeta {

@@ -98,7 +98,7 @@ export class PluginRegistry {
         hint: `See \`rec components ${kind} ${name}\` for the accepted options.`,
       });
     }
-    return r.data;
+    return factory.normalize ? factory.normalize(r.data, this) : r.data;
   }
 
   /** Validate the config, then build the component inside `scope` (the run's child container). */

@@ -13,6 +13,10 @@ export interface EvalProtocol {
   readonly numItems?: number;
   /** List length asked from `recommend` (top-k ranking); targets outside it score 0. */
   readonly topK?: number;
+  /** Prompt templates the metrics are averaged over (generative models). */
+  readonly templates?: number;
+  /** What constrains the generated lists (generative models), e.g. 'trie over the item indices, beam 20'. */
+  readonly constraint?: string;
 }
 
 /** Result of one evaluation: means, per-case values aligned with `users`, and the protocol. */

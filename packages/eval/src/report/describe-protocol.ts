@@ -10,5 +10,7 @@ export function describeProtocol(p: EvalProtocol): string {
     ? "the user's history items are masked (excludeSeen = true)"
     : "the user's history items are not masked (excludeSeen = false, the paper's protocol)";
   const ties = p.ranking === 'full' ? '; ties are pessimistic (items scoring equal to the target rank ahead of it) and NaN scores rank last' : '';
-  return `${ranking}; ${seen}${ties}; cutoffs K = ${p.ks.join(', ')}.`;
+  const gen = p.constraint ? `; ${p.constraint}` : '';
+  const tpl = p.templates ? `; metrics averaged over ${p.templates} prompt template${p.templates > 1 ? 's' : ''}` : '';
+  return `${ranking}${gen}; ${seen}${ties}${tpl}; cutoffs K = ${p.ks.join(', ')}.`;
 }
