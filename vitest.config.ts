@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['core', 'eval', 'indexers', 'backbones', 'tasks', 'baselines', 'cli'];
+const packages = ['core', 'eval', 'indexers', 'backbones', 'tasks', 'baselines', 'generative', 'cli'];
 
 // Tests run on the TypeScript sources: `@ed2/x` → packages/x/src/index.ts, `@ed2/x/plugin` →
 // packages/x/src/plugin.ts, `@ed2/core/testing` → packages/core/src/testing/index.ts.

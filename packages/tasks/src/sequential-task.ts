@@ -56,6 +56,22 @@ export class SequentialTask implements InstructionTask {
     return out;
   }
 
+  /** The prompt of template `template` for a ranking case (what the generative recommender asks at test time). */
+  evalPrompt(index: DualIndex, user: UserId, history: readonly ItemId[], template: string): string {
+    const h = history.slice(-this.config.maxHistory);
+    const vars = {
+      user: index.user ? indexText(index.user, user) : undefined,
+      history: h.map((i) => indexText(index.item, i)).join(this.config.separator),
+      target: '',
+    };
+    return this.picker.fillWith(template, vars, index.user !== undefined).prompt;
+  }
+
+  /** Template ids in use (the configured subset, or all). */
+  get activeTemplates(): string[] {
+    return this.picker.templates.map((t) => t.id);
+  }
+
   private sample(ctx: TaskContext, rng: TaskContext['rng'], user: UserId, history: readonly ItemId[], target: ItemId, template?: string): InstructionSample {
     const index: DualIndex = ctx.index;
     const vars = {

@@ -5,6 +5,7 @@ import { BaseCommand } from '../base-command';
 import { runExperiment } from '../compose/run-experiment';
 import { parseAssignments } from '../compose/parse-assignments';
 import { readRunConfig } from '../compose/read-run-config';
+import { anyGenerativeFlag, applyGenerativeFlags, setDotted, type GenerativeFlags } from '../compose/generative-flags';
 
 export default class Run extends BaseCommand {
   static override summary = 'Train a recommender, evaluate it on the test split and write a run folder.';
@@ -22,7 +23,25 @@ export default class Run extends BaseCommand {
   ];
 
   static override flags = {
-    model: Flags.string({ char: 'm', description: 'Recommender to train (see `rec components`).', default: 'sasrec' }),
+    model: Flags.string({ char: 'm', description: 'Recommender to train (see `rec components`): ed2 (default), lc-rec, sasrec, gru4rec, …', default: 'ed2' }),
+    indexer: Flags.string({ description: 'Generative models: indexer of both branches (hvqae | rqvae | lsh | static | a plugin).' }),
+    tasks: Flags.string({ description: "Generative models: instruction tasks, 'all' or a comma list." }),
+    backbone: Flags.string({ description: 'Generative models: llama:<preset> (tiny, mini, stories260k, llama2-7b) or a weights path (.bin, .gguf, safetensors).' }),
+    tokenizer: Flags.string({ description: 'Tokenizer of --backbone weights (tokenizer.model, tokenizer.json, tokenizer.bin).' }),
+    finetune: Flags.string({ description: 'lora | full | auto (full for a random init, lora for weights).', options: ['auto', 'lora', 'full'] }),
+    'lora-rank': Flags.integer({ description: 'LoRA rank (finetune lora).' }),
+    'index-length': Flags.integer({ description: 'Index length M (codes per entity).' }),
+    'codebook-size': Flags.integer({ description: 'Codewords per level N.' }),
+    beta1: Flags.string({ description: 'Weight of the index-level m-GTR loss L_ID.' }),
+    beta2: Flags.string({ description: 'Weight of the token-level m-GTR loss L_Token.' }),
+    beam: Flags.integer({ description: 'Beam width of the constrained beam search.' }),
+    'valid-users': Flags.integer({ description: 'Users in the seeded validation subsample.' }),
+    'reindex-every': Flags.integer({ description: 'Steps between dynamic re-indexings.' }),
+    'item-features': Flags.string({ description: 'Item features instead of text: run:<SASRec run dir>, or a .safetensors/.npy file.' }),
+    'no-user': Flags.boolean({ description: 'Ablation w/o user: item indices only.' }),
+    static: Flags.boolean({ description: 'Ablation w/o dynamic: indices computed once and frozen.' }),
+    'no-mgtr': Flags.boolean({ description: 'Ablation w/o m-GTR.' }),
+    'no-exploit': Flags.boolean({ description: 'Ablation w/o exploit: no high-order tasks (sequential + item↔index only).' }),
     dataset: Flags.string({ char: 'd', description: 'Dataset name (`synthetic`) or path to a dataset folder/file.', default: 'synthetic' }),
     backend: Flags.string({ description: 'Tensor backend (auto = tensorflow → wasm → cpu).', options: [...BACKEND_NAMES], default: 'auto', env: 'REC_BACKEND' }),
     seed: Flags.integer({ description: 'Seed for data generation, initialisation, sampling.', default: 42 }),
@@ -48,7 +67,21 @@ export default class Run extends BaseCommand {
     const stored = flags.resume ? readRunConfig(flags.out!) : undefined;
     const given = (name: string) => (metadata.flags as Record<string, { setFromDefault?: boolean } | undefined>)[name]?.setFromDefault !== true && (flags as Record<string, unknown>)[name] !== undefined;
     const file = flags.config ? readConfigFile(flags.config) : {};
-    const modelConfig: Record<string, unknown> = { ...(stored?.modelConfig ?? {}), ...(file.model ?? {}), ...parseAssignments(flags.set ?? [], '--set') };
+    const modelConfig: Record<string, unknown> = { ...(stored?.modelConfig ?? {}), ...(file.model ?? {}) };
+    for (const [k, v] of Object.entries(parseAssignments(flags.set ?? [], '--set'))) setDotted(modelConfig, k, v);
+    const gen: GenerativeFlags = {
+      indexer: flags.indexer, tasks: flags.tasks, backbone: flags.backbone, tokenizer: flags.tokenizer, finetune: flags.finetune,
+      'lora-rank': flags['lora-rank'], 'index-length': flags['index-length'], 'codebook-size': flags['codebook-size'],
+      beta1: flags.beta1 === undefined ? undefined : numberFlag('--beta1', flags.beta1), beta2: flags.beta2 === undefined ? undefined : numberFlag('--beta2', flags.beta2),
+      beam: flags.beam, 'valid-users': flags['valid-users'], 'reindex-every': flags['reindex-every'], 'item-features': flags['item-features'],
+      'no-user': flags['no-user'], static: flags.static, 'no-mgtr': flags['no-mgtr'], 'no-exploit': flags['no-exploit'],
+    };
+    const modelName = stored && !given('model') ? stored.model : flags.model;
+    const genFlag = anyGenerativeFlag(gen);
+    if (genFlag && !['ed2', 'lc-rec'].includes(modelName)) {
+      throw new RecError('E_CONFIG', `--${genFlag} configures a generative model, not ${modelName}`, { hint: 'Use it with --model ed2 or --model lc-rec, or drop it.' });
+    }
+    applyGenerativeFlags(modelConfig, gen);
     if (flags.epochs !== undefined) modelConfig.epochs = flags.epochs;
     if (flags.loss !== undefined) modelConfig.loss = flags.loss;
     const datasetConfig = { ...(stored?.datasetConfig ?? {}), ...(file.dataset ?? {}), ...parseAssignments(flags['dataset-set'] ?? [], '--dataset-set') };
@@ -61,7 +94,7 @@ export default class Run extends BaseCommand {
     const off = handleInterrupts(controller, { events: this.events });
     try {
       const r = await runExperiment({
-        model: stored && !given('model') ? stored.model : flags.model,
+        model: modelName,
         modelConfig,
         dataset: stored && !given('dataset') ? stored.dataset : flags.dataset,
         datasetConfig,
@@ -83,6 +116,12 @@ export default class Run extends BaseCommand {
       off();
     }
   }
+}
+
+function numberFlag(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new RecError('E_CONFIG', `${name} "${v}" is not a non-negative number`, { hint: `e.g. ${name} 0.5` });
+  return n;
 }
 
 function readConfigFile(path: string): { model?: Record<string, unknown>; dataset?: Record<string, unknown> } {

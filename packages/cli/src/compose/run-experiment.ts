@@ -17,6 +17,7 @@ import {
   type PluginRegistry,
   type TrainReport,
   type TrainableRecommender,
+  type EvalCase,
 } from '@ed2/core';
 import { Evaluator, describeProtocol, toJson, toMarkdownTable, type EvalResult } from '@ed2/eval';
 
@@ -113,9 +114,10 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       checkpointDir: run.checkpointDir,
       resume: run.resumed,
       validate: async (m): Promise<MetricValues> => (await evaluator.evaluate(m, split.valid, evalOpts('valid'))).metrics,
+      validateOn: async (m, cases): Promise<MetricValues> => (await evaluator.evaluate(m, cases, evalOpts('valid'))).metrics,
     });
     if (o.signal.aborted) throw o.signal.reason ?? new RecError('E_ABORTED', 'Interrupted');
-    const test = await evaluator.evaluate(model, split.test, evalOpts('test'));
+    const { test, perTemplate } = await testAllTemplates(model, evaluator, split.test, evalOpts);
     const rows = [{ name: o.model, result: test }];
     const markdown = toMarkdownTable(rows);
     await run.writeJson('metrics.json', {
@@ -130,6 +132,8 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       backend: backend.name,
       parameters: model.parameterCount(),
       corpus: stats,
+      ...(perTemplate ? { perTemplate } : {}),
+      ...(train.extra ? { trainer: train.extra } : {}),
     });
     await run.writeJson('train-history.json', train.history);
     await run.writeText('test-per-user.json', `${toJson(test, { perCase: true, name: o.model })}\n`);
@@ -170,6 +174,39 @@ function checkResumable(out: string, config: RunConfig, normalize: (modelConfig:
   if (a !== b) {
     throw new RecError('E_CONFIG', `--resume: the model options differ from the run being resumed (${a} there, ${b} now)`, { hint: 'Resume with the same options, or start a new run with another --out.' });
   }
+}
+
+/** A model that answers with one prompt template at a time (generative models): the test is run per template. */
+interface TemplatedRecommender {
+  evalTemplates(): string[];
+  template: string;
+}
+
+function isTemplated(m: unknown): m is TemplatedRecommender {
+  return typeof (m as Partial<TemplatedRecommender>).evalTemplates === 'function';
+}
+
+/**
+ * The test: once for a score-based model; for a templated (generative) one, once per template, with the metrics
+ * averaged over the templates (the ED² protocol) and also kept per template. Per-case values are the template mean.
+ */
+async function testAllTemplates(model: TrainableRecommender, evaluator: Evaluator, cases: readonly EvalCase[], evalOpts: (label: string) => { events: EventBus; signal: AbortSignal; label: string }): Promise<{ test: EvalResult; perTemplate?: Record<string, MetricValues> }> {
+  if (!isTemplated(model)) return { test: await evaluator.evaluate(model, cases, evalOpts('test')) };
+  const templates = model.evalTemplates();
+  const results: EvalResult[] = [];
+  const perTemplate: Record<string, MetricValues> = {};
+  for (const t of templates) {
+    model.template = t;
+    const r = await evaluator.evaluate(model, cases, evalOpts(`test ${t}`));
+    results.push(r);
+    perTemplate[t] = r.metrics;
+  }
+  const first = results[0];
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const metrics = Object.fromEntries(Object.keys(first.metrics).map((k) => [k, mean(results.map((r) => r.metrics[k]))]));
+  const perCase = Object.fromEntries(Object.keys(first.perCase).map((k) => [k, Float64Array.from(first.perCase[k], (_, i) => mean(results.map((r) => r.perCase[k][i])))]));
+  const test: EvalResult = { ...first, metrics, perCase, seconds: results.reduce((s, r) => s + r.seconds, 0), protocol: { ...first.protocol, templates: templates.length, constraint: `constrained beam search over a prefix trie of the item indices (every list holds real items; hits counted on item ids)` } };
+  return { test, perTemplate };
 }
 
 function reportMarkdown(o: ExperimentOptions, dataset: string, users: number, items: number, backend: string, train: TrainReport, test: EvalResult, table: string): string {

@@ -107,7 +107,7 @@ export class IndexVocabulary {
       const i = this.byToken.get(t);
       if (!i) {
         const layout = this.layout(index.kind);
-        throw new RecError('E_CONFIG', `IndexVocabulary: token ${t} of ${index.kind} ${entity} is not in the preallocated vocabulary`, {
+        throw new RecError('E_CONFIG', `IndexVocabulary: token ${t} of ${index.kind} ${entity} is not in the preallocated vocabulary${layout ? ` (${layout.suffixes} suffix slots; indexer option suffixTokens)` : ''}`, {
           hint: layout ? `A collision set needs more than ${layout.suffixes} suffix slots: raise the indexer's suffixTokens (or codebookSize/levels).` : `This vocabulary has no ${index.kind} branch.`,
         });
       }

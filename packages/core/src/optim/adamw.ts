@@ -21,6 +21,8 @@ export interface AdamWOptions {
   readonly noDecay?: ((name: string) => boolean) | readonly (string | RegExp)[];
   /** Clip gradients to this global L2 norm (over all gradients of the step) before the update. */
   readonly clipNorm?: number;
+  /** Per-variable learning-rate multiplier by variable name (e.g. a slower indexer inside joint training); default 1. */
+  readonly lrMultiplier?: (name: string) => number;
 }
 
 /** Optimizer state for checkpoints: step counter and first/second moments keyed by variable name. */
@@ -51,6 +53,7 @@ export class AdamW extends tf.Optimizer {
   readonly epsilon: number;
   readonly weightDecay: number;
   readonly clipNorm: number | undefined;
+  private readonly lrMultiplier: ((name: string) => number) | undefined;
   private readonly lr: number | LearningRateSchedule;
   private readonly excluded: (name: string) => boolean;
   private readonly slots = new Map<string, Slot>();
@@ -72,6 +75,7 @@ export class AdamW extends tf.Optimizer {
     this.epsilon = epsilon;
     this.weightDecay = weightDecay;
     this.clipNorm = clipNorm;
+    this.lrMultiplier = options.lrMultiplier;
     this.lr = options.learningRate;
     this.excluded = toPredicate(options.noDecay);
   }
@@ -122,7 +126,8 @@ export class AdamW extends tf.Optimizer {
       for (const [name, grad] of present) {
         const variable = registered[name];
         const slot = this.slotFor(name, variable);
-        const decayFactor = this.decays(name) ? 1 - lr * this.weightDecay : 1;
+        const vlr = lr * (this.lrMultiplier ? this.lrMultiplier(name) : 1);
+        const decayFactor = this.decays(name) ? 1 - vlr * this.weightDecay : 1;
         tf.tidy(() => {
           const g = scale === undefined ? grad : tf.mul(grad, scale);
           const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(g, 1 - this.beta1));
@@ -131,7 +136,7 @@ export class AdamW extends tf.Optimizer {
           slot.v.assign(v);
           const denom = tf.add(tf.div(tf.sqrt(v), sqrtBc2), this.epsilon);
           const decayed = decayFactor === 1 ? variable : tf.mul(variable, decayFactor);
-          variable.assign(tf.sub(decayed, tf.mul(tf.div(m, denom), lr / bc1)));
+          variable.assign(tf.sub(decayed, tf.mul(tf.div(m, denom), vlr / bc1)));
         });
       }
     } finally {

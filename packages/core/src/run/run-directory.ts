@@ -88,7 +88,9 @@ export class RunDirectory {
     }
     const lock = RunLock.acquire(join(dir, LOCK_FILE), `Run folder ${dir}`);
     try {
-      const checkpointed = hasCheckpoint(join(dir, CHECKPOINT_DIR));
+      // a checkpoint, or staged checkpoints in its subfolders (generative models: features/, warmup/, joint/)
+      const cp = join(dir, CHECKPOINT_DIR);
+      const checkpointed = hasCheckpoint(cp) || (existsSync(cp) && statSync(cp).isDirectory() && readdirSync(cp).some((e) => hasCheckpoint(join(cp, e))));
       if (checkpointed && !resume) {
         throw new RecError('E_RUN_DIR', `Run folder ${dir} already has a checkpoint${previous ? ` (status: ${previous.status})` : ''}`, {
           hint: 'Pass --resume to continue that run, or choose another --out for a fresh one.',

@@ -1,0 +1,380 @@
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  AdamW,
+  IndexVocabulary,
+  RecError,
+  Rng,
+  hasCheckpoint,
+  loadCheckpoint,
+  restoreTrainingState,
+  runTrainingLoop,
+  saveCheckpoint,
+  saveTrainingState,
+  type Backbone,
+  type Corpus,
+  type DualIndex,
+  type EntityIndex,
+  type EvalCase,
+  type Indexer,
+  type IndexerKind,
+  type InstructionSample,
+  type InstructionTask,
+  type ItemRanking,
+  type JsonValue,
+  type LmSample,
+  type LoopProgress,
+  type MetricValues,
+  type PrefixTrie,
+  type Split,
+  type TrainContext,
+  type TrainReport,
+  type TrainableRecommender,
+} from '@ed2/core';
+import { buildInstructionSamples, SequentialTask } from '@ed2/tasks';
+import type { GenerativeConfig } from './generative-config';
+import { EntityLookup } from './entity-spans';
+import { itemTexts, loadItemFeatures, userTexts } from './entity-features';
+import { IndexRows } from './index-rows';
+import { jointLoss } from './joint-loss';
+
+/** The parts a generative recommender is assembled from (built by its plugin through the registry). */
+export interface GenerativeParts {
+  readonly backbone: Backbone;
+  readonly indexers: ReadonlyMap<IndexerKind, Indexer>;
+  /** Collision-suffix slots of each branch (its indexer's `suffixTokens`). */
+  readonly suffixes: ReadonlyMap<IndexerKind, number>;
+  readonly tasks: readonly InstructionTask[];
+  readonly sequential: SequentialTask;
+  readonly corpus: Corpus;
+  readonly split: Split;
+  readonly seed: number;
+}
+
+interface BranchState {
+  codes: Int32Array;
+  index: EntityIndex;
+}
+
+/**
+ * One generative recommender (ED², LC-Rec, … are configurations of it): entity features → indexer warm-up on
+ * the frozen backbone → index vocabulary, samples and trie → joint training with dynamic re-indexing →
+ * constrained-beam ranking. Every stage is checkpointed under the run's checkpoint folder and resumable;
+ * rankings are item ids read off the trie leaves, so colliding indices never count as hits.
+ */
+export class GenerativeRecommender implements TrainableRecommender {
+  readonly name: string;
+  private readonly backbone: Backbone;
+  private readonly indexers: ReadonlyMap<IndexerKind, Indexer>;
+  private vocab: IndexVocabulary | undefined;
+  private rowsProvider: IndexRows | undefined;
+  private features = new Map<IndexerKind, tf.Tensor2D>();
+  private state = new Map<IndexerKind, BranchState>();
+  private samples: InstructionSample[] = [];
+  private trie: PrefixTrie | undefined;
+  private lookup: EntityLookup | undefined;
+  private textIds = new Map<IndexerKind, number[][]>();
+  private evalRows: tf.Tensor2D | undefined;
+  /** Sequential template used by `recommend` (the evaluator switches it to average over templates). */
+  template: string;
+  /** Re-indexing log: step, branch, changed entities, collision rate before the suffix. */
+  readonly reindexLog: { step: number; branch: IndexerKind; changed: number; collisionRate: number }[] = [];
+
+  constructor(
+    name: string,
+    readonly config: GenerativeConfig,
+    private readonly parts: GenerativeParts,
+  ) {
+    this.name = name;
+    this.backbone = parts.backbone;
+    this.indexers = parts.indexers;
+    this.template = parts.sequential.activeTemplates[0];
+  }
+
+  /** Sequential templates the test is averaged over. */
+  evalTemplates(): string[] {
+    const all = this.parts.sequential.activeTemplates;
+    return this.config.testTemplates === 'all' ? all : all.slice(0, 1);
+  }
+
+  get index(): DualIndex {
+    const item = this.state.get('item')?.index;
+    if (!item) throw new RecError('E_CONFIG', `${this.name}: no index yet`, { hint: 'Call fit() first.' });
+    const user = this.state.get('user')?.index;
+    return user ? { item, user } : { item };
+  }
+
+  // ---- stage (a): entity features -------------------------------------------------------------------
+  private async stageFeatures(ctx: TrainContext, dir: string | undefined): Promise<void> {
+    const file = dir && join(dir, 'features');
+    if (file && ctx.resume && hasCheckpoint(file)) {
+      const ck = await loadCheckpoint(file);
+      for (const [k, t] of Object.entries(ck.tensors)) this.features.set(k as IndexerKind, t as tf.Tensor2D);
+      ctx.events.info(`${this.name}: entity features restored from the checkpoint`);
+      return;
+    }
+    const { corpus, split } = this.parts;
+    if (this.config.itemFeatures) this.features.set('item', await loadItemFeatures(this.config.itemFeatures, corpus.items.length));
+    else this.features.set('item', await this.encodeTexts('item', itemTexts(corpus), ctx));
+    if (this.indexers.has('user')) this.features.set('user', await this.encodeTexts('user', userTexts(corpus, split), ctx));
+    if (file) await saveCheckpoint(file, { tensors: Object.fromEntries(this.features) });
+  }
+
+  private async encodeTexts(branch: IndexerKind, texts: string[], ctx: TrainContext): Promise<tf.Tensor2D> {
+    const bar = ctx.events.progress(`features/${branch}`, `encode ${branch} texts`, texts.length, branch === 'item' ? 'items' : 'users');
+    const out: tf.Tensor2D[] = [];
+    for (let i = 0; i < texts.length; i += 256) {
+      out.push(await this.backbone.encode(texts.slice(i, i + 256), ctx.signal ? { signal: ctx.signal } : {}));
+      bar.tick(Math.min(256, texts.length - i));
+    }
+    bar.done();
+    const x = tf.concat(out, 0) as tf.Tensor2D;
+    tf.dispose(out);
+    return x;
+  }
+
+  // ---- stage (b): indexer warm-up on the frozen backbone -------------------------------------------------
+  private async stageWarmup(ctx: TrainContext, dir: string | undefined): Promise<void> {
+    const wdir = dir && join(dir, 'warmup');
+    for (const [branch, ix] of this.indexers) {
+      const sub = wdir && join(wdir, branch);
+      const x = this.features.get(branch)!;
+      if (sub && ctx.resume && hasCheckpoint(sub)) {
+        await ix.load(sub);
+        ctx.events.info(`${this.name}: ${branch} indexer warm-up restored`);
+      } else {
+        await ix.fit(x, { events: ctx.events, ...(ctx.signal ? { signal: ctx.signal } : {}), epochs: ix.trainable ? this.config.warmupEpochs : 0 });
+        if (sub) await ix.save(sub);
+      }
+      const codes = Int32Array.from(await ix.assign(x));
+      this.state.set(branch, { codes, index: ix.index(codes) });
+    }
+  }
+
+  // ---- stage (c): vocabulary, samples, trie --------------------------------------------------------------
+  private buildVocabulary(): void {
+    // Suffix slots are fixed here for the whole run: the configured number, or twice the largest collision set
+    // of the warm-up assignment (a later re-assignment that needs more keeps its branch's previous codes).
+    const layouts = [...this.indexers.entries()].map(([kind, ix]) => ({
+      kind, prefix: ix.prefix, levels: ix.levels, codebookSize: ix.codebookSize,
+      suffixes: Math.max(this.parts.suffixes.get(kind) ?? 8, 2 * ix.stats(this.state.get(kind)!.codes).maxCollisionSet),
+    }));
+    this.vocab = new IndexVocabulary(layouts, this.backbone.baseVocabSize);
+    this.backbone.setIndexVocabulary(this.vocab);
+    this.rowsProvider = new IndexRows(this.vocab, this.indexers, this.backbone.dim, new Rng(`${this.parts.seed}/rows`));
+    for (const [branch] of this.indexers) {
+      const texts = branch === 'item' ? itemTexts(this.parts.corpus) : userTexts(this.parts.corpus, this.parts.split);
+      this.textIds.set(branch, texts.map((t) => [this.bos, ...this.backbone.tokenize(t)].slice(0, 48)));
+    }
+  }
+
+  private get bos(): number {
+    return this.backbone.bosId;
+  }
+
+  private get eos(): number {
+    return this.backbone.eosId;
+  }
+
+  /** Samples, lookup and trie for the current codes (same rng forks: the same samples in the same order). */
+  private rebuild(ctx: { events: TrainContext['events'] }): void {
+    const index = this.index;
+    this.samples = buildInstructionSamples(this.parts.tasks, { corpus: this.parts.corpus, split: this.parts.split, index, rng: new Rng(`${this.parts.seed}/samples`), part: 'train', events: ctx.events });
+    if (!this.samples.length) throw new RecError('E_DATA_MISSING', `${this.name}: the tasks made no training samples`, { hint: 'Check --tasks and the dataset (sequences of at least 3 items).' });
+    this.lookup = new EntityLookup(this.vocab!, [index.item, ...(index.user ? [index.user] : [])]);
+    this.trie = this.vocab!.trie(index.item);
+  }
+
+  private tokenizeSample(s: InstructionSample): LmSample {
+    return { prompt: [this.bos, ...this.backbone.tokenize(s.prompt)], response: [...this.backbone.tokenize(s.response), this.eos] };
+  }
+
+  // ---- stage (e): dynamic re-indexing --------------------------------------------------------------------
+  private async reindex(step: number, ctx: TrainContext): Promise<void> {
+    let changed = 0;
+    for (const [branch, ix] of this.indexers) {
+      const prev = this.state.get(branch)!;
+      const codes = Int32Array.from(await ix.assign(this.features.get(branch)!));
+      const M = ix.levels;
+      let c = 0;
+      for (let i = 0; i < codes.length / M; i++) for (let m = 0; m < M; m++) if (codes[i * M + m] !== prev.codes[i * M + m]) { c++; break; }
+      const stats = ix.stats(codes);
+      if (stats.maxCollisionSet > this.vocab!.layout(branch)!.suffixes) {
+        ctx.events.warn(`${this.name}: re-indexing the ${branch}s at step ${step} would need ${stats.maxCollisionSet} collision suffixes (${this.vocab!.layout(branch)!.suffixes} preallocated); keeping the previous ${branch} codes`);
+        continue;
+      }
+      this.reindexLog.push({ step, branch, changed: c, collisionRate: stats.collisionRate });
+      ctx.events.metric(`${this.name}/${branch}/changed`, c, step, 'train');
+      ctx.events.metric(`${this.name}/${branch}/collision-rate`, stats.collisionRate, step, 'train');
+      this.state.set(branch, { codes, index: ix.index(codes) });
+      changed += c;
+    }
+    if (changed > 0) this.rebuild(ctx);
+  }
+
+  // ---- stage (d) + (f): joint training, validation ------------------------------------------------------
+  async fit(ctx: TrainContext): Promise<TrainReport> {
+    const t0 = performance.now();
+    const dir = ctx.checkpointDir;
+    await this.stageFeatures(ctx, dir);
+    await this.stageWarmup(ctx, dir);
+    this.buildVocabulary();
+    this.rebuild(ctx);
+    const c = this.config;
+    const dynamic = c.dynamic && [...this.indexers.values()].some((ix) => ix.trainable);
+    const named: Record<string, tf.Variable> = { ...this.backbone.trainableVariables(), ...this.rowsProvider!.variables() };
+    if (dynamic) for (const [b, ix] of this.indexers) ix.variables().filter((v) => v.trainable).forEach((v, i) => (named[`indexer/${b}/${i}`] = v));
+    const vars = Object.values(named);
+    let lrScale = 1;
+    const indexerVarNames = new Set(Object.entries(named).filter(([k]) => k.startsWith('indexer/')).map(([, v]) => v.name));
+    const optimizer = new AdamW({ learningRate: () => c.learningRate * lrScale, weightDecay: c.weightDecay, clipNorm: c.clipNorm, lrMultiplier: (name) => (indexerVarNames.has(name) ? c.indexerLrScale : 1) });
+    const best = new Map<string, tf.Variable>();
+    let bestCodes = new Map<IndexerKind, Int32Array>();
+    const validUsers = new Rng(`${this.parts.seed}/valid-users`).permutation(this.parts.split.valid.length).slice(0, Math.min(c.validUsers, this.parts.split.valid.length));
+    const validCases: EvalCase[] = Array.from(validUsers).sort((a, b) => a - b).map((i) => this.parts.split.valid[i]);
+    const n = this.samples.length;
+    const stepsPerEpoch = c.stepsPerEpoch > 0 ? c.stepsPerEpoch : Math.ceil(n / c.batchSize);
+    let perm: { epoch: number; order: Int32Array } | undefined;
+    const jdir = dir && join(dir, 'joint');
+    const codesMeta = (m: ReadonlyMap<IndexerKind, Int32Array | BranchState>) => Object.fromEntries([...m].map(([k, v]) => [k, Array.from(v instanceof Int32Array ? v : v.codes)]));
+    const save = async (p: LoopProgress) => {
+      if (!jdir) return;
+      const bestVars = Object.fromEntries([...best].map(([k, v]) => [`best/${k}`, v]));
+      await saveTrainingState(jdir, { variables: { ...named, ...bestVars }, optimizer }, JSON.parse(JSON.stringify({ progress: p, codes: codesMeta(this.state), bestCodes: codesMeta(bestCodes), reindexLog: this.reindexLog })) as JsonValue);
+    };
+    const snapshotBest = () => {
+      for (const [k, v] of Object.entries(named)) {
+        const old = best.get(k);
+        if (old) old.assign(v);
+        else best.set(k, tf.variable(v.clone(), false, `generative-best/${k}#${Math.random().toString(36).slice(2)}`));
+      }
+      bestCodes = new Map([...this.state].map(([k, s]) => [k, Int32Array.from(s.codes)]));
+    };
+    try {
+      const loop = await runTrainingLoop({
+        name: this.name,
+        epochs: c.epochs,
+        stepsPerEpoch,
+        patience: c.patience,
+        metric: c.metric,
+        checkpointEvery: c.checkpointEvery,
+        events: ctx.events,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        restore: async () => {
+          if (!jdir || !ctx.resume || !hasCheckpoint(jdir)) return undefined;
+          const ck = await loadCheckpoint(jdir);
+          const names = Object.keys(ck.tensors).filter((k) => k.startsWith('best/'));
+          tf.dispose(Object.values(ck.tensors));
+          for (const k of names) best.set(k.slice(5), tf.variable(tf.zeros(named[k.slice(5)].shape), false, `generative-best/${k}#${Math.random().toString(36).slice(2)}`));
+          const bestVars = Object.fromEntries([...best].map(([k, v]) => [`best/${k}`, v]));
+          const meta = (await restoreTrainingState(jdir, { variables: { ...named, ...bestVars }, optimizer })) as unknown as { progress: LoopProgress; codes: Record<string, number[]>; bestCodes: Record<string, number[]>; reindexLog: GenerativeRecommender['reindexLog'] };
+          for (const [k, codes] of Object.entries(meta.codes)) {
+            const ix = this.indexers.get(k as IndexerKind)!;
+            this.state.set(k as IndexerKind, { codes: Int32Array.from(codes), index: ix.index(Int32Array.from(codes)) });
+          }
+          bestCodes = new Map(Object.entries(meta.bestCodes).map(([k, v]) => [k as IndexerKind, Int32Array.from(v)]));
+          this.reindexLog.push(...meta.reindexLog);
+          this.rebuild(ctx);
+          this.backbone.markUpdated();
+          return meta.progress;
+        },
+        save,
+        snapshotBest,
+        restoreBest: () => {
+          for (const [k, v] of best) named[k].assign(v);
+          for (const [k, codes] of bestCodes) this.state.set(k, { codes, index: this.indexers.get(k)!.index(codes) });
+          this.rebuild(ctx);
+          this.backbone.markUpdated();
+          this.invalidate();
+        },
+        step: async (epoch, s, scale, globalStep) => {
+          lrScale = scale;
+          if (perm?.epoch !== epoch) perm = { epoch, order: new Rng(`${this.parts.seed}/epoch/${epoch}`).permutation(n) };
+          const rows = Array.from(perm.order.subarray((s * c.batchSize) % n, Math.min(n, ((s * c.batchSize) % n) + c.batchSize)));
+          const lm = rows.map((r) => this.tokenizeSample(this.samples[r]));
+          const occurrences = lm.flatMap((x, i) => this.lookup!.scan([...x.prompt, ...x.response], i));
+          const entityIds = new Map([...this.state].map(([k, st]) => [k, this.vocab!.allEntityIds(st.index)]));
+          const seed = new Rng(`${this.parts.seed}/step/${globalStep}`).nextUint32();
+          let kept: Record<string, tf.Scalar> = {};
+          const { value, grads } = tf.variableGrads(() => {
+            const out = jointLoss(this.backbone, this.vocab!, this.indexers, () => this.rowsProvider!.rows(), { lm, occurrences, features: this.features, entityIds, textIds: this.textIds }, {
+              beta1: c.beta1, beta2: c.beta2, quantizer: c.quantizerWeight, tauId: c.tauId, tauToken: c.tauToken, dynamic, mgtr: c.mgtr, mgtrEntities: c.mgtrEntities,
+            }, seed);
+            kept = Object.fromEntries(Object.entries(out.terms).map(([k, t]) => [k, tf.keep(t)]));
+            return out.total;
+          }, vars);
+          optimizer.applyGradients(grads);
+          tf.dispose(Object.values(grads));
+          this.backbone.markUpdated();
+          const loss = (await value.data())[0];
+          value.dispose();
+          const terms: Record<string, number> = {};
+          for (const [k, t] of Object.entries(kept)) {
+            terms[k] = (await t.data())[0];
+            t.dispose();
+          }
+          return { loss, terms };
+        },
+        afterStep: async (globalStep) => {
+          if (dynamic && globalStep % c.reindexEvery === 0) await this.reindex(globalStep, ctx);
+        },
+        validate: async () => {
+          this.invalidate();
+          if (!ctx.validateOn) return ctx.validate(this);
+          this.template = this.evalTemplates()[0];
+          return ctx.validateOn(this, validCases);
+        },
+      });
+      const p = loop.progress;
+      const history = p.history.map((h) => ({ epoch: h.epoch, loss: h.loss, ...(h.lr !== undefined ? { lr: h.lr * c.learningRate } : {}), ...(h.valid ? { valid: h.valid } : {}), seconds: h.seconds, ...(h.terms ? { terms: h.terms } : {}) }));
+      return {
+        epochs: p.history.length,
+        bestEpoch: p.bestEpoch,
+        bestValid: p.bestValid,
+        seconds: (performance.now() - t0) / 1000,
+        ...(loop.resumedFrom ? { resumedFromEpoch: loop.resumedFrom.epoch } : {}),
+        history,
+        extra: {
+          samples: n,
+          stepsPerEpoch,
+          validUsers: validCases.length,
+          reindex: this.reindexLog,
+          indexStats: Object.fromEntries([...this.indexers].map(([k, ix]) => [k, ix.stats(this.state.get(k)!.codes, k === 'item' ? this.parts.corpus.items.map((it) => it.categories?.[0]) : undefined)])),
+        },
+      };
+    } finally {
+      optimizer.dispose();
+      for (const v of best.values()) v.dispose();
+    }
+  }
+
+  // ---- stage (g): ranking by constrained beam search ------------------------------------------------------
+  async recommend(cases: readonly EvalCase[], k: number): Promise<ItemRanking[]> {
+    if (!this.trie || !this.rowsProvider) throw new RecError('E_CONFIG', `${this.name}: recommend() before fit()`, { hint: 'Train the model first.' });
+    this.evalRows ??= tf.tidy(() => this.rowsProvider!.rows());
+    const index = this.index;
+    const prompts = cases.map((cs) => [this.bos, ...this.backbone.tokenize(this.parts.sequential.evalPrompt(index, cs.user, cs.history, this.template))]);
+    const hits = await this.backbone.constrainedSearch(prompts, this.trie, { beams: Math.max(this.config.beams, k), topK: k, rows: this.evalRows });
+    return hits.map((h) => ({ items: h.map((x) => x.value), scores: h.map((x) => x.score) }));
+  }
+
+  /** Drop cached evaluation rows (call after weights change outside fit). */
+  invalidate(): void {
+    this.evalRows?.dispose();
+    this.evalRows = undefined;
+  }
+
+  parameterCount(): number {
+    const ix = [...this.indexers.values()].reduce((s, i) => s + i.variables().reduce((a, v) => a + v.size, 0), 0);
+    const rows = this.rowsProvider ? Object.values(this.rowsProvider.variables()).reduce((a, v) => a + v.size, 0) : 0;
+    return this.backbone.parameterCount().total + ix + rows;
+  }
+
+  dispose(): void {
+    this.invalidate();
+    this.rowsProvider?.dispose();
+    tf.dispose([...this.features.values()]);
+    for (const ix of this.indexers.values()) ix.dispose();
+    this.backbone.dispose();
+  }
+}
