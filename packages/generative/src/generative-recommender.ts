@@ -24,7 +24,6 @@ import {
   type JsonValue,
   type LmSample,
   type LoopProgress,
-  type MetricValues,
   type PrefixTrie,
   type Split,
   type TrainContext,

@@ -137,7 +137,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     });
     await run.writeJson('train-history.json', train.history);
     await run.writeText('test-per-user.json', `${toJson(test, { perCase: true, name: o.model })}\n`);
-    await run.writeText('report.md', reportMarkdown(o, corpus.name, stats.users, stats.items, backend.name, train, test, markdown));
+    await run.writeText('report.md', reportMarkdown(o, corpus.name, stats.users, stats.items, backend.name, train, test, markdown) + generativeReport(train, perTemplate));
     await run.finish('done');
     return { dir: run.path, backend: backend.name, test, train, markdown };
   } catch (e) {
@@ -207,6 +207,42 @@ async function testAllTemplates(model: TrainableRecommender, evaluator: Evaluato
   const perCase = Object.fromEntries(Object.keys(first.perCase).map((k) => [k, Float64Array.from(first.perCase[k], (_, i) => mean(results.map((r) => r.perCase[k][i])))]));
   const test: EvalResult = { ...first, metrics, perCase, seconds: results.reduce((s, r) => s + r.seconds, 0), protocol: { ...first.protocol, templates: templates.length, constraint: `constrained beam search over a prefix trie of the item indices (every list holds real items; hits counted on item ids)` } };
   return { test, perTemplate };
+}
+
+const f4 = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : '–');
+
+/** Report sections of a generative model: per-template metrics, every loss term per epoch, index statistics, re-indexing. */
+function generativeReport(train: TrainReport, perTemplate: Record<string, MetricValues> | undefined): string {
+  if (!perTemplate && !train.extra) return '';
+  const out: string[] = [];
+  if (perTemplate) {
+    const keys = Object.keys(Object.values(perTemplate)[0] ?? {});
+    out.push('## Test per template', '', `| template | ${keys.join(' | ')} |`, `|---|${keys.map(() => '---:').join('|')}|`);
+    for (const [t, m] of Object.entries(perTemplate)) out.push(`| ${t} | ${keys.map((k) => f4(m[k])).join(' | ')} |`);
+    out.push('');
+  }
+  const terms = [...new Set(train.history.flatMap((h) => Object.keys(h.terms ?? {})))];
+  if (terms.length) {
+    out.push('## Training curves', '', `| epoch | loss | ${terms.join(' | ')} | valid ndcg@10 | seconds |`, `|---:|---:|${terms.map(() => '---:').join('|')}|---:|---:|`);
+    for (const h of train.history) out.push(`| ${h.epoch} | ${f4(h.loss)} | ${terms.map((k) => f4(h.terms?.[k])).join(' | ')} | ${f4(h.valid?.['ndcg@10'])} | ${h.seconds.toFixed(1)} |`);
+    out.push('');
+  }
+  const extra = train.extra as { indexStats?: Record<string, Record<string, unknown>>; reindex?: { step: number; branch: string; changed: number; collisionRate: number }[]; samples?: number; stepsPerEpoch?: number; validUsers?: number } | undefined;
+  if (extra?.validUsers !== undefined) out.push(`Validation on a seeded subsample of ${extra.validUsers} users; ${extra.samples} training samples, ${extra.stepsPerEpoch} steps per epoch.`, '');
+  if (extra?.indexStats) {
+    out.push('## Index statistics (final assignment)', '', '| branch | entities | collision rate (before suffix) | after suffix | largest set | code usage per level | perplexity per level | first-token category purity |', '|---|---:|---:|---:|---:|---|---|---:|');
+    for (const [b, st] of Object.entries(extra.indexStats)) {
+      const arr = (v: unknown) => (Array.isArray(v) ? v.map((x: number) => x.toFixed(2)).join(' / ') : '–');
+      out.push(`| ${b} | ${String(st.entities)} | ${f4(st.collisionRate)} | ${f4(st.collisionRateAfter)} | ${String(st.maxCollisionSet)} | ${arr(st.usage)} | ${arr(st.perplexity)} | ${f4(st.firstTokenPurity)} |`);
+    }
+    out.push('');
+  }
+  if (extra?.reindex?.length) {
+    out.push('## Dynamic re-indexing', '', '| step | branch | indices changed | collision rate |', '|---:|---|---:|---:|');
+    for (const r of extra.reindex) out.push(`| ${r.step} | ${r.branch} | ${r.changed} | ${f4(r.collisionRate)} |`);
+    out.push('');
+  }
+  return out.join('\n');
 }
 
 function reportMarkdown(o: ExperimentOptions, dataset: string, users: number, items: number, backend: string, train: TrainReport, test: EvalResult, table: string): string {

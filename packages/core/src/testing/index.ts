@@ -8,3 +8,4 @@ export * from './manifest-contract';
 export * from './indexer-contract';
 export * from './task-contract';
 export * from './dataset-contract';
+export * from './backbone-contract';
