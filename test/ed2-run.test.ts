@@ -81,14 +81,20 @@ describe('rec run --model ed2 (end to end on a small synthetic corpus)', () => {
     const ac = new AbortController();
     const events = new EventBus();
     events.on((e) => {
-      // abort in epoch 1 after step 6 (the last checkpoint is at step 4)
+      // abort in epoch 1 after step 6 (periodic checkpoints at 4 and 8: the abort itself checkpoints step 6)
       if (e.type === 'progress' && e.id === 'train/ed2' && e.label.startsWith('epoch 1/') && e.current >= 6) ac.abort();
     });
     await expect(runExperiment(options(out, { signal: ac.signal, events }))).rejects.toSatisfy((e: unknown) => RecError.is(e, 'E_ABORTED'));
     expect(json(out, 'run.json').status).toBe('interrupted');
-    const again = await runExperiment(options(out, { resume: true }));
+    const logs: string[] = [];
+    const resumeEvents = new EventBus();
+    resumeEvents.on((e) => {
+      if (e.type === 'log') logs.push(e.message);
+    });
+    const again = await runExperiment(options(out, { resume: true, events: resumeEvents }));
     expect(again.test.metrics).toEqual(json(full, 'metrics.json').test);
     expect(again.train.resumedFromEpoch).toBe(1);
+    expect(logs.some((m) => /resumed at epoch 1, step 6\b/.test(m))).toBe(true);
   });
 
   it('beats popularity (HR@10 of the most popular training items, computed here) after a longer schedule', async () => {

@@ -69,7 +69,7 @@ function fresh(): LoopProgress {
 /**
  * The training loop every trainer runs: epochs of steps, early stopping on a validation metric that must exist
  * (else E_CONFIG listing the computed ones), reduce-on-plateau, best weights restored at the end, atomic
- * checkpoints at every epoch end and every `checkpointEvery` steps, `--resume` from the saved step, abort
+ * checkpoints at every epoch end, every `checkpointEvery` steps and when aborted between steps, `--resume` from the saved step, abort
  * between steps (the last checkpoint stays), progress bars and metric events. A non-finite loss stops the run
  * with E_NUMERIC naming the step and the term.
  */
@@ -92,7 +92,11 @@ export async function runTrainingLoop(o: TrainingLoopOptions): Promise<LoopRepor
     if (p.step > 0) bar.tick(p.step);
     while (p.step < o.stepsPerEpoch) {
       await yieldToEventLoop();
-      if (o.signal?.aborted) throw new RecError('E_ABORTED', `${o.name}: training interrupted at epoch ${p.epoch}, step ${p.step} (resume continues from the last checkpoint)`, { cause: o.signal.reason });
+      if (o.signal?.aborted) {
+        // between steps the state is consistent: checkpoint it, so --resume continues at this very step
+        if (o.save && p.step > 0) await o.save(p);
+        throw new RecError('E_ABORTED', `${o.name}: training interrupted at epoch ${p.epoch}, step ${p.step} (--resume continues from here)`, { cause: o.signal.reason });
+      }
       const r = await o.step(p.epoch, p.step, p.lrScale, p.globalStep);
       const bad = [['loss', r.loss], ...Object.entries(r.terms ?? {})].find(([, v]) => !Number.isFinite(v as number));
       if (bad) {
