@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EventBus, RecError, leaveOneOut, resolveDataset } from '@ed2/core';
 import { buildRegistry, runExperiment, type ExperimentOptions } from '@ed2/cli';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,6 +75,21 @@ describe('rec run --model ed2 (end to end on a small synthetic corpus)', () => {
     const report = readFileSync(join(full, 'report.md'), 'utf8');
     for (const section of [/averaged over 4 prompt templates/, /## Test per template/, /## Training curves/, /## Index statistics/, /## Dynamic re-indexing/]) expect(report).toMatch(section);
     expect(json(full, 'run.json').status).toBe('done');
+  });
+
+  it('rec recommend restores the finished run and prints k distinct real items for a user, the same each time', () => {
+    const BIN = resolve(__dirname, '../packages/cli/bin/run.js');
+    const rec = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0' } });
+    const a = rec('recommend', full, '--user', '#3', '-k', '5', '--json');
+    expect(a.status, a.stderr).toBe(0);
+    const items = (JSON.parse(a.stdout) as { items: { item: number; key: string }[] }).items;
+    expect(items.length).toBe(5);
+    expect(new Set(items.map((i) => i.item)).size).toBe(5);
+    for (const i of items) expect(i.item >= 0 && i.item < 40).toBe(true);
+    expect(rec('recommend', full, '--user', '#3', '-k', '5', '--json').stdout).toBe(a.stdout);
+    const bad = rec('recommend', full, '--user', 'nobody');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/user "nobody" is not in dataset/);
   });
 
   it('interrupted mid joint training, --resume reaches exactly the metrics of the uninterrupted run', async () => {
