@@ -126,6 +126,53 @@ async function roleLoop(s: Setup, n: number, check: number): Promise<object> {
   return { n, seconds, usersPerS: n / seconds, peakRssMiB: rssMiB(), leakedTensors: tf.memory().numTensors - n0, top: top.slice(0, check) };
 }
 
+/**
+ * Where (a)'s time goes: one warm call of `batch` prompts under `tf.profile`, kernel time grouped by kernel name and
+ * input shapes (largest first), the kernel sum against the call's wall time (the rest is host work: candidate sorts,
+ * input and mask arrays, tensor creation), and the prefill alone (prompt forward + head on the last position).
+ */
+const scope = (name: string): boolean => name === 'unnamed scope' || name.endsWith('__op');
+
+async function roleProfile(s: Setup, batch: number): Promise<object> {
+  const ps = s.prompts.slice(0, batch);
+  const run = () => batchedConstrainedBeamSearch(s.model, ps, s.trie, { beams: BEAMS, topK: TOP_K, rows: s.rows });
+  await run();
+  let t = performance.now();
+  await run();
+  const wallMs = performance.now() - t;
+  const prefill = () => tf.tidy(() => {
+    const cache = s.model.newCache();
+    const h = s.model.hidden(tf.tensor2d(ps, undefined, 'int32'), { cache, rows: s.rows });
+    const last = tf.reshape(tf.slice(h, [0, h.shape[1] - 1, 0], [batch, 1, h.shape[2]]), [batch, h.shape[2]]) as tf.Tensor2D;
+    const out = tf.logSoftmax(s.model.head(last, s.rows));
+    out.dataSync();
+    cache.layers.forEach((l) => { l.k.dispose(); l.v.dispose(); });
+  });
+  prefill();
+  t = performance.now();
+  prefill();
+  const prefillMs = performance.now() - t;
+  const info = await tf.profile(async () => { await run(); return tf.scalar(0); });
+  const groups = new Map<string, { kernel: string; shapes: string; calls: number; ms: number }>();
+  const byKernel = new Map<string, number>();
+  let kernelMs = 0;
+  for (const k of info.kernels) {
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    const shapes = k.inputShapes.map((x) => `[${x.join(',')}]`).join(' ');
+    const key = `${k.name} ${shapes}`;
+    const g = groups.get(key) ?? { kernel: k.name, shapes, calls: 0, ms: 0 };
+    g.calls++;
+    g.ms += ms;
+    groups.set(key, g);
+    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + ms);
+    if (!scope(k.name)) kernelMs += ms; // custom-gradient ops and op scopes: their inner kernels are listed too
+  }
+  const top = [...groups.values()].filter((g) => !scope(g.kernel)).sort((a, b) => b.ms - a.ms).slice(0, 20).map((g) => ({ ...g, share: g.ms / kernelMs }));
+  const kernels = [...byKernel.entries()].filter(([k]) => !scope(k)).sort((a, b) => b[1] - a[1]).slice(0, 15).map(([kernel, ms]) => ({ kernel, ms, share: ms / kernelMs }));
+  const decodeSteps = info.kernels.filter((k) => k.name === 'logSoftmax__op').length - 1;
+  return { batch, wallMs, prefillMs, decodeSteps, profiledKernelMs: kernelMs, kernelCalls: info.kernels.length, kernels, top };
+}
+
 /** Files for the Hugging Face peer: base checkpoint, index rows, trie leaves, prompts, our logits for prompt 0. */
 async function rolePrepare(s: Setup): Promise<object> {
   mkdirSync(WORK, { recursive: true });
@@ -191,12 +238,13 @@ async function orchestrate(): Promise<void> {
   const batched = batches.map((b) => { const r = child('batched', ['--n', String(n), '--batch', String(b), '--check', String(check)]); console.error(`batched ${b}: ${(r.usersPerS as number).toFixed(2)} users/s`); return r; });
   const loop = child('loop', ['--n', String(loopN), '--check', String(check)]);
   console.error(`loop: ${(loop.usersPerS as number).toFixed(2)} users/s`);
+  const profile = child('profile', ['--batch', arg('profile-batch', '16')]);
   note('after ours');
   const hfCommon = ['--threads', String(threads), '--n', String(hfN), '--check', String(check)];
   const hfRuns: Record<string, unknown>[] = [];
   for (const b of hfBatches) {
-    for (const [tag, env] of [['default', {}], ['tuned', TUNED_ENV]] as const) {
-      const r = hf([...hfCommon, '--batch', String(b), ...(hfRuns.length === 0 ? ['--logits-check', '--exact-check'] : [])], env);
+    for (const [tag, env, flags] of [['default', {}, []], ['tuned', TUNED_ENV, []], ['tuned, no EOS step', TUNED_ENV, ['--no-eos']]] as const) {
+      const r = hf([...hfCommon, '--batch', String(b), ...flags, ...(hfRuns.length === 0 ? ['--logits-check', '--exact-check'] : [])], env);
       r.tag = tag;
       hfRuns.push(r);
       console.error(`hf batch ${b} ${tag}: ${'usersPerS' in r ? (r.usersPerS as number).toFixed(2) : JSON.stringify(r).slice(0, 500)} users/s`);
@@ -240,6 +288,7 @@ async function orchestrate(): Promise<void> {
     },
     targets: { aOverB: 10, aOverC: 10, secondsFor8442: 300 },
     agreement,
+    profile,
   };
   writeFileSync(arg('out', 'bench/generation/results.json'), JSON.stringify(result, null, 2) + '\n');
   const f = (x: unknown, d = 1) => (typeof x === 'number' ? x.toFixed(d) : '–');
@@ -260,7 +309,8 @@ async function main(): Promise<void> {
   const out = role === 'prepare' ? await rolePrepare(s)
     : role === 'batched' ? await roleBatched(s, Number(arg('n', '128')), Number(arg('batch', '16')), check)
       : role === 'loop' ? await roleLoop(s, Number(arg('n', '8')), check)
-        : undefined;
+        : role === 'profile' ? await roleProfile(s, Number(arg('batch', '16')))
+          : undefined;
   if (!out) throw new Error(`unknown role ${role}`);
   console.log(JSON.stringify(out));
 }

@@ -18,6 +18,7 @@ p.add_argument('--batch', type=int, default=1)
 p.add_argument('--check', type=int, default=8)
 p.add_argument('--logits-check', action='store_true')
 p.add_argument('--exact-check', action='store_true')
+p.add_argument('--no-eos', action='store_true', help='time max_new_tokens = index length (no EOS step) instead of 5')
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 BEAMS, TOP_K, MAX_NEW = 20, 10, 5
@@ -81,11 +82,13 @@ if a.logits_check:
     res['logitsMaxAbsDiff'] = (ours - theirs).abs().max().item()
     res['logitsMaxAbs'] = ours.abs().max().item()
     res['indexLogitsMaxAbsDiff'] = (ours[:, V:] - theirs[:, V:]).abs().max().item()
-run(prompts[:a.batch], MAX_NEW)  # warm-up
+timed_new = max_len if a.no_eos else MAX_NEW
+res['maxNewTokens'] = timed_new
+run(prompts[:a.batch], timed_new)  # warm-up
 top = []
 t0 = time.perf_counter()
 for i in range(0, a.n, a.batch):
-    top += run(prompts[i:min(a.n, i + a.batch)], MAX_NEW)
+    top += run(prompts[i:min(a.n, i + a.batch)], timed_new)
 sec = time.perf_counter() - t0
 res.update({'seconds': sec, 'usersPerS': a.n / sec, 'top': top[:a.check],
             'complete': all(-1 not in x['items'] for x in top)})
