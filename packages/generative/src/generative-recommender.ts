@@ -30,6 +30,8 @@ import {
   type TrainReport,
   type TrainableRecommender,
 } from '@ed2/core';
+import { uniqueVarName } from '@ed2/backbones';
+import { countChanged } from '@ed2/indexers';
 import { buildInstructionSamples, SequentialTask } from '@ed2/tasks';
 import type { GenerativeConfig } from './generative-config';
 import { EntityLookup } from './entity-spans';
@@ -73,6 +75,8 @@ export class GenerativeRecommender implements TrainableRecommender {
   private trie: PrefixTrie | undefined;
   private lookup: EntityLookup | undefined;
   private textIds = new Map<IndexerKind, number[][]>();
+  /** Each entity's current index token ids per branch (rebuilt with the samples when indices change). */
+  private entityIds = new Map<IndexerKind, number[][]>();
   private evalRows: tf.Tensor2D | undefined;
   /** Sequential template used by `recommend` (the evaluator switches it to average over templates). */
   template: string;
@@ -181,6 +185,7 @@ export class GenerativeRecommender implements TrainableRecommender {
     this.samples = buildInstructionSamples(this.parts.tasks, { corpus: this.parts.corpus, split: this.parts.split, index, rng: new Rng(`${this.parts.seed}/samples`), part: 'train', events: ctx.events });
     if (!this.samples.length) throw new RecError('E_DATA_MISSING', `${this.name}: the tasks made no training samples`, { hint: 'Check --tasks and the dataset (sequences of at least 3 items).' });
     this.lookup = new EntityLookup(this.vocab!, [index.item, ...(index.user ? [index.user] : [])]);
+    this.entityIds = new Map([...this.state].map(([k, st]) => [k, this.vocab!.allEntityIds(st.index)]));
     this.trie = this.vocab!.trie(index.item);
   }
 
@@ -194,9 +199,7 @@ export class GenerativeRecommender implements TrainableRecommender {
     for (const [branch, ix] of this.indexers) {
       const prev = this.state.get(branch)!;
       const codes = Int32Array.from(await ix.assign(this.features.get(branch)!));
-      const M = ix.levels;
-      let c = 0;
-      for (let i = 0; i < codes.length / M; i++) for (let m = 0; m < M; m++) if (codes[i * M + m] !== prev.codes[i * M + m]) { c++; break; }
+      const c = countChanged(prev.codes, codes, ix.levels);
       const stats = ix.stats(codes);
       if (stats.maxCollisionSet > this.vocab!.layout(branch)!.suffixes) {
         ctx.events.warn(`${this.name}: re-indexing the ${branch}s at step ${step} would need ${stats.maxCollisionSet} collision suffixes (${this.vocab!.layout(branch)!.suffixes} preallocated); keeping the previous ${branch} codes`);
@@ -245,7 +248,7 @@ export class GenerativeRecommender implements TrainableRecommender {
       for (const [k, v] of Object.entries(named)) {
         const old = best.get(k);
         if (old) old.assign(v);
-        else best.set(k, tf.variable(v.clone(), false, `generative-best/${k}#${Math.random().toString(36).slice(2)}`));
+        else best.set(k, tf.variable(v.clone(), false, uniqueVarName(`generative-best/${k}`)));
       }
       bestCodes = new Map([...this.state].map(([k, s]) => [k, Int32Array.from(s.codes)]));
     };
@@ -264,7 +267,7 @@ export class GenerativeRecommender implements TrainableRecommender {
           const ck = await loadCheckpoint(jdir);
           const names = Object.keys(ck.tensors).filter((k) => k.startsWith('best/'));
           tf.dispose(Object.values(ck.tensors));
-          for (const k of names) best.set(k.slice(5), tf.variable(tf.zeros(named[k.slice(5)].shape), false, `generative-best/${k}#${Math.random().toString(36).slice(2)}`));
+          for (const k of names) best.set(k.slice(5), tf.variable(tf.zeros(named[k.slice(5)].shape), false, uniqueVarName(`generative-best/${k}`)));
           const bestVars = Object.fromEntries([...best].map(([k, v]) => [`best/${k}`, v]));
           const meta = (await restoreTrainingState(jdir, { variables: { ...named, ...bestVars }, optimizer })) as unknown as { progress: LoopProgress; codes: Record<string, number[]>; bestCodes: Record<string, number[]>; reindexLog: GenerativeRecommender['reindexLog'] };
           for (const [k, codes] of Object.entries(meta.codes)) {
@@ -292,11 +295,10 @@ export class GenerativeRecommender implements TrainableRecommender {
           const rows = Array.from(perm.order.subarray((s * c.batchSize) % n, Math.min(n, ((s * c.batchSize) % n) + c.batchSize)));
           const lm = rows.map((r) => this.tokenizeSample(this.samples[r]));
           const occurrences = lm.flatMap((x, i) => this.lookup!.scan([...x.prompt, ...x.response], i));
-          const entityIds = new Map([...this.state].map(([k, st]) => [k, this.vocab!.allEntityIds(st.index)]));
           const seed = new Rng(`${this.parts.seed}/step/${globalStep}`).nextUint32();
           let kept: Record<string, tf.Scalar> = {};
           const { value, grads } = tf.variableGrads(() => {
-            const out = jointLoss(this.backbone, this.vocab!, this.indexers, () => this.rowsProvider!.rows(), { lm, occurrences, features: this.features, entityIds, textIds: this.textIds }, {
+            const out = jointLoss(this.backbone, this.vocab!, this.indexers, () => this.rowsProvider!.rows(), { lm, occurrences, features: this.features, entityIds: this.entityIds, textIds: this.textIds }, {
               beta1: c.beta1, beta2: c.beta2, quantizer: c.quantizerWeight, tauId: c.tauId, tauToken: c.tauToken, dynamic, mgtr: c.mgtr, mgtrEntities: c.mgtrEntities,
             }, seed);
             kept = Object.fromEntries(Object.entries(out.terms).map(([k, t]) => [k, tf.keep(t)]));

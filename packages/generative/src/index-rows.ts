@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, type Indexer, type IndexerKind, type IndexVocabulary } from '@ed2/core';
+import { uniqueVarName } from '@ed2/backbones';
 
-let counter = 0;
-const varName = (n: string) => `generative/${n}#${++counter}`;
+const varName = (n: string) => uniqueVarName(`generative/${n}`);
 
 /**
  * The embedding provider of DESIGN §1.6b: the row of index token `<a_i>` (branch b, level m, code i) is

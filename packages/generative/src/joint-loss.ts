@@ -59,7 +59,8 @@ export function jointLoss(backbone: Backbone, vocab: IndexVocabulary, indexers: 
       out.set(branch, ix.losses(x, { training: true, seed: seed + 7919 * k++ }));
     }
   }
-  const local = (branch: IndexerKind, e: number) => ents.get(branch)!.indexOf(e);
+  const positions = new Map([...ents].map(([b, list]) => [b, new Map(list.map((e, i) => [e, i]))]));
+  const local = (branch: IndexerKind, e: number) => positions.get(branch)!.get(e)!;
   /** Straight-through deltas for occurrences [(row, pos0, branch, entity)], placed in each level's row block. */
   const mixFor = (occ: readonly { sample: number; start: number; branch: IndexerKind; entity: number }[]): RowMix | undefined => {
     if (!w.dynamic || occ.length === 0) return undefined;

@@ -196,13 +196,13 @@ export class LlamaBackbone implements Backbone {
     const d = this.dim;
     const bs = this.options.encodeBatch ?? 32;
     const maxLen = Math.min(this.options.encodeMaxLen ?? 128, this.model.config.maxSeqLen);
-    const todo = [...new Set(texts.filter((t) => !this.cache.has(t)))];
-    const toks = new Map(todo.map((t) => [t, [this.tokenizer.bosId, ...this.tokenizer.encode(t)].slice(0, maxLen)]));
-    todo.sort((a, b) => toks.get(a)!.length - toks.get(b)!.length);
-    for (let i = 0; i < todo.length; i += bs) {
+    const uncached = [...new Set(texts.filter((t) => !this.cache.has(t)))];
+    const toks = new Map(uncached.map((t) => [t, [this.tokenizer.bosId, ...this.tokenizer.encode(t)].slice(0, maxLen)]));
+    uncached.sort((a, b) => toks.get(a)!.length - toks.get(b)!.length); // batches of similar length pad little
+    for (let i = 0; i < uncached.length; i += bs) {
       await yieldToEventLoop();
       if (options.signal?.aborted) throw new RecError('E_ABORTED', 'encoding texts was aborted', { cause: options.signal.reason });
-      const batch = todo.slice(i, i + bs);
+      const batch = uncached.slice(i, i + bs);
       const pooled = this.pooled(batch.map((t) => toks.get(t)!), options.rows ? { rows: options.rows } : {});
       const data = (await pooled.data()) as Float32Array;
       pooled.dispose();
