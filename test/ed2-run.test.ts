@@ -128,6 +128,14 @@ describe('rec run --model ed2 (end to end on a small synthetic corpus)', () => {
     expect(r.test.metrics['hr@10']).toBeGreaterThan(popHr10 * 2);
   }, 300_000);
 
+  it('refuses missing feature or weight files before any run folder is made', async () => {
+    for (const [extra, code] of [[{ itemFeatures: '/nope/items.npy' }, 'E_DATA_MISSING'], [{ itemFeatures: 'items.txt' }, 'E_CONFIG'], [{ backbone: { name: 'llama', options: { weights: '/nope/m.gguf' } } }, 'E_DATA_MISSING']] as const) {
+      const out = join(tmp, `bad-${code}-${Math.abs(JSON.stringify(extra).length)}`);
+      await expect(runExperiment(options(out, { modelConfig: { ...ed2Small, ...extra } }))).rejects.toMatchObject({ code });
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
   it('runs every ablation flag and indexer choice', async () => {
     const quick = { ...ed2Small, epochs: 1, stepsPerEpoch: 3, warmupEpochs: 1, testTemplates: 'first' };
     const variants: Record<string, Record<string, unknown>> = {
