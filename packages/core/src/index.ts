@@ -37,6 +37,8 @@ export * from './data/k-core';
 export * from './data/associated-users';
 export * from './data/corpus-stats';
 export * from './datasets/data-format-error';
+export * from './datasets/read-text-file';
+export * from './datasets/read-json-file';
 export * from './datasets/dataset-options';
 export * from './datasets/amazon-lcrec-loader';
 export * from './datasets/recbole-loader';

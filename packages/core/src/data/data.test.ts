@@ -19,6 +19,19 @@ describe('data utilities', () => {
     expect(s.valid).toEqual([{ user: 0, history: [0, 1], target: 2 }]);
     expect(s.test).toEqual([{ user: 0, history: [0, 1, 2], target: 3 }]);
   });
+  it('leaveOneOut names the users too short to split in ONE warning', () => {
+    const warnings: string[] = [];
+    const events = { warn: (m: string) => void warnings.push(m) };
+    const seqs = [[0, 1, 2, 3], [1, 2], [3], ...Array.from({ length: 12 }, () => [0, 1])];
+    const s = leaveOneOut(corpus(seqs, 4), { events });
+    expect(s.valid.map((c) => c.user)).toEqual([0]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/14 users with fewer than 3 items/);
+    expect(warnings[0]).toMatch(/"u1", "u2", "u3", .*"u10" and 4 more/);
+    expect(warnings[0]).toMatch(/minSequenceLength=3/);
+    leaveOneOut(corpus([[0, 1, 2]], 3), { events });
+    expect(warnings).toHaveLength(1);
+  });
   it('associatedUsers uses training part only', () => {
     const a = associatedUsers(leaveOneOut(corpus([[0, 1, 2, 3], [0, 3, 1]], 4)));
     expect(a.get(0)).toEqual([0, 1]);

@@ -68,10 +68,14 @@ export class AmazonLcrecLoader implements DatasetLoader {
           if ((typeof v !== 'number' || !Number.isInteger(v)) && (typeof v !== 'string' || v === '')) {
             throw dataFormatError(interName, `key "${user}", position ${j}`, `item id ${JSON.stringify(v)} is not an integer or a string`);
           }
+          if (typeof v === 'number' && (v < 0 || !Number.isSafeInteger(v))) {
+            throw dataFormatError(interName, `key "${user}", position ${j}`, `item id ${v} is ${v < 0 ? 'negative' : 'beyond 2^53 (it cannot be read exactly)'}`, 'LC-Rec item ids are non-negative integers (0..n-1); write other ids as strings, e.g. "B000FFWZKI".');
+          }
           return String(v);
         }),
       );
     }
+    if (raw.size === 0) throw dataFormatError(interName, undefined, 'holds no users (the object is empty)', `Fill ${interName} with {"<user id>": [item ids, oldest first]}, or point the dataset at another folder.`);
     const { items, itemIndex } = await this.items(files, raw, interName);
     const { users, userIndex } = await this.users(files, raw, interName);
     const sequences: number[][] = users.map(() => []);

@@ -88,3 +88,59 @@ describe('malformed recbole input', () => {
     expect((await recbole(folder(ok))).sequences).toEqual([[0, 1, 2, 3]]);
   });
 });
+
+const BOM = '\uFEFF';
+const crlf = (s: string) => s.replace(/\n/g, '\r\n');
+
+describe('inputs users really have: byte-order marks, CRLF, odd ids, empty data', () => {
+  it('amazon-lcrec: a BOM and CRLF line ends in every file load like the plain files', async () => {
+    const files = {
+      'A.inter.json': crlf(JSON.stringify({ '0': [0, 1, 2], '1': [1, 2, 0] }, null, 1)),
+      'A.item2id': crlf('X\t0\nY\t1\nZ\t2\n'),
+      'A.user2id': crlf('U\t0\nV\t1\n'),
+      'A.item.json': crlf(JSON.stringify({ '0': { title: 'x' } }, null, 1)),
+    };
+    const plain = await lcrec(folder(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v.replace(/\r\n/g, '\n')]))));
+    const odd = await lcrec(folder(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, BOM + v]))));
+    expect(odd.sequences).toEqual([[0, 1, 2], [1, 2, 0]]);
+    expect(odd.items.map((i) => i.key)).toEqual(['X', 'Y', 'Z']);
+    expect(odd.users.map((u) => u.key)).toEqual(['U', 'V']);
+    expect(odd.items[0]!.title).toBe('x');
+    expect({ ...odd, source: undefined }).toEqual({ ...plain, source: undefined });
+  });
+  it('amazon-lcrec: no users, negative and inexact ids are E_DATA_FORMAT naming the key', async () => {
+    await fails(lcrec(folder({ 'A.inter.json': '{}' })), /A\.inter\.json/, /no users/);
+    await fails(lcrec(folder({ 'A.inter.json': `${BOM}` })), /A\.inter\.json/, /empty/);
+    await fails(lcrec(folder({ 'A.inter.json': JSON.stringify({ '0': [1, -3] }) })), /key "0", position 1/, /item id -3 is negative/);
+    await fails(lcrec(folder({ 'A.inter.json': '{"0": [1, 90071992547409930]}' })), /key "0", position 1/, /beyond 2\^53/);
+  });
+  it('amazon-lcrec: huge non-contiguous ids become dense ids in numeric order (no table sized by the largest id)', async () => {
+    const c = await lcrec(folder({ 'A.inter.json': JSON.stringify({ '7000000000000': [4000000000000, 5, 4000000000000], '3': [5] }) }));
+    expect(c.items.map((i) => i.key)).toEqual(['5', '4000000000000']);
+    expect(c.users.map((u) => u.key)).toEqual(['3', '7000000000000']);
+    expect(c.sequences).toEqual([[0], [1, 0, 1]]);
+  });
+  it('recbole: a BOM and CRLF line ends load like the plain files (both forms)', async () => {
+    const inter = `${INTER}1\t10\t5\t200\n1\t11\t4\t100\n2\t10\t3\t50\n`;
+    const plain = await recbole(folder({ 'B.inter': inter, 'B.item': 'item_id:token\ttitle:token_seq\n10\tA b\n' }));
+    const odd = await recbole(folder({ 'B.inter': BOM + crlf(inter), 'B.item': BOM + crlf('item_id:token\ttitle:token_seq\n10\tA b\n') }));
+    expect(odd.sequences).toEqual([[1, 0], [0]]);
+    expect(odd.items.find((i) => i.key === '10')!.title).toBe('A b');
+    expect({ ...odd, source: undefined }).toEqual({ ...plain, source: undefined });
+    const split = { 'C.train.inter': `${SPLIT}0\t1\t2\n`, 'C.valid.inter': `${SPLIT}0\t1 2\t3\n`, 'C.test.inter': `${SPLIT}0\t1 2 3\t4\n`, 'C.item2index': 'a\t1\nb\t2\nc\t3\nd\t4\n' };
+    const pre = await recbole(folder(Object.fromEntries(Object.entries(split).map(([k, v]) => [k, BOM + crlf(v)]))));
+    expect(pre.sequences).toEqual([[0, 1, 2, 3]]);
+    expect(pre.items.map((i) => i.key)).toEqual(['a', 'b', 'c', 'd']);
+  });
+  it('recbole: a header-only file has no interactions; a float id column is the wrong type', async () => {
+    await fails(recbole(folder({ 'B.inter': INTER })), /B\.inter/, /no interactions/);
+    await fails(recbole(folder({ 'C.train.inter': SPLIT, 'C.valid.inter': SPLIT, 'C.test.inter': SPLIT })), /C\.train\.inter/, /no interactions/);
+    await fails(recbole(folder({ 'B.inter': 'user_id:float\titem_id:token\n1\t2\n' })), /B\.inter/, /line 1/, /"user_id" has type float, expected token/);
+  });
+  it('recbole: negative and huge non-contiguous tokens are ids like any other (dense, no table sized by the largest)', async () => {
+    const c = await recbole(folder({ 'B.inter': `user_id:token\titem_id:token\n-4\t900719925474099312345\n-4\t-1\n8\t-1\n` }));
+    expect(c.items.map((i) => i.key)).toEqual(['900719925474099312345', '-1']);
+    expect(c.users.map((u) => u.key)).toEqual(['-4', '8']);
+    expect(c.sequences).toEqual([[0, 1], [1]]);
+  });
+});

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { dataFormatError } from './data-format-error';
+import { readTextFile, splitLines } from './read-text-file';
 
 export type AtomicType = 'token' | 'token_seq' | 'float' | 'float_seq';
 const TYPES: readonly string[] = ['token', 'token_seq', 'float', 'float_seq'];
@@ -20,12 +20,11 @@ export interface AtomicTable {
   readonly lines: readonly number[];
 }
 
-/** Read and check a RecBole atomic file (column count on every line, known field types). */
+/** Read and check a RecBole atomic file (UTF-8, BOM and CRLF tolerated; column count on every line, known field types). */
 export async function readAtomicFile(path: string): Promise<AtomicTable> {
   const file = basename(path);
-  const text = await readFile(path, 'utf8');
-  const all = text.split('\n');
-  const header = (all[0] ?? '').replace(/\r$/, '');
+  const all = splitLines(await readTextFile(path));
+  const header = all[0] ?? '';
   if (header.trim() === '') throw dataFormatError(file, 'line 1', 'missing header', 'The first line must name the columns, e.g. `user_id:token<TAB>item_id:token`.');
   const columns = header.split('\t').map((h, index) => {
     const at = h.lastIndexOf(':');
@@ -39,7 +38,7 @@ export async function readAtomicFile(path: string): Promise<AtomicTable> {
   const rows: string[][] = [];
   const lines: number[] = [];
   for (let i = 1; i < all.length; i++) {
-    const line = all[i]!.replace(/\r$/, '');
+    const line = all[i]!;
     if (line === '') continue;
     const cols = line.split('\t');
     if (cols.length !== columns.length) {

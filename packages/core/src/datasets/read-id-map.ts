@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { dataFormatError } from './data-format-error';
+import { readTextFile, splitLines } from './read-text-file';
 
 /**
  * A `key<TAB>id` file (`X.item2id`, `X.user2id`, `X.item2index`, ...): the dataset's own key (ASIN,
@@ -9,7 +9,7 @@ import { dataFormatError } from './data-format-error';
  */
 export async function readIdMap(file: string): Promise<Map<string, string>> {
   const name = basename(file);
-  const lines = (await readFile(file, 'utf8')).split(/\r?\n/);
+  const lines = splitLines(await readTextFile(file));
   const out = new Map<string, string>();
   const keys = new Set<string>();
   for (let i = 0; i < lines.length; i++) {

@@ -17,6 +17,7 @@ export async function loadRecboleInteractions(files: DatasetFiles): Promise<Corp
   const uCol = requireColumn(inter, 'user_id', ['token']);
   const iCol = requireColumn(inter, 'item_id', ['token']);
   const tCol = findColumn(inter, 'timestamp');
+  if (inter.rows.length === 0) throw dataFormatError(inter.file, undefined, 'holds no interactions (only the header line)', `Add one \`user<TAB>item[<TAB>…]\` line per interaction below the header of ${inter.file}.`);
   const userOrder = denseIdOrder(inter.rows.map((r) => r[uCol]!));
   const itemOrder = denseIdOrder(inter.rows.map((r) => r[iCol]!));
   const userIndex = indexOf(userOrder);

@@ -67,6 +67,7 @@ export async function loadRecbolePresplit(files: DatasetFiles): Promise<Corpus> 
     maxLen = Math.max(maxLen, rowsOf(await readAtomicFile(path), byUser, part));
     used.push(basename(path));
   }
+  if (byUser.size === 0) throw dataFormatError(used.join(', '), undefined, 'hold no interactions (only header lines)', 'Each .inter file needs one `user<TAB>history<TAB>target` line per case below its header.');
   const itemMapFile = optionalFile(files, '.item2index');
   const userMapFile = optionalFile(files, '.user2index');
   const itemKeys = itemMapFile ? await readIdMap(itemMapFile) : undefined;
