@@ -218,10 +218,13 @@ export class LlamaBackbone implements Backbone {
     this.checkIds(prompts, o.rows);
     const bs = o.batchSize ?? this.options.searchBatch ?? 16;
     const out: BeamHit[][] = [];
+    const bar = o.events?.progress('generate/constrained-search', 'constrained beam search', prompts.length, 'prompts');
     for (let i = 0; i < prompts.length; i += bs) {
       const part = await batchedConstrainedBeamSearch(this.model, prompts.slice(i, i + bs), trie, { beams: o.beams, topK: o.topK, ...(o.rows ? { rows: o.rows } : {}), ...(o.signal ? { signal: o.signal } : {}) });
       out.push(...part);
+      bar?.tick(part.length);
     }
+    bar?.done();
     return out;
   }
 

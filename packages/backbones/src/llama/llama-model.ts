@@ -10,6 +10,27 @@ export interface KvCache {
   length: number;
 }
 
+/**
+ * Decoding state of W beams per prompt over a prompt cache shared by every beam of that prompt (see
+ * `LlamaModel.stepShared`). Prompt keys are stored transposed once, so no step copies or transposes them.
+ */
+export interface SharedPrefixState {
+  /** Prompts, beam slots per prompt (R = P·W rows, prompt-major) and padded prompt length. */
+  readonly P: number;
+  W: number;
+  readonly T: number;
+  /** Per layer: prompt keys transposed [P, kvHeads, headDim, T] and values [P, kvHeads, T, headDim]. */
+  readonly promptKT: tf.Tensor4D[];
+  readonly promptV: tf.Tensor4D[];
+  /** Additive padding mask [P, 1, 1, T] (0 / -1e9). */
+  readonly padAdd: tf.Tensor4D;
+  /** Per layer: keys of the generated tokens transposed [R, kvHeads, headDim, L] and values [R, kvHeads, L, headDim]. */
+  genKT: tf.Tensor4D[];
+  genV: tf.Tensor4D[];
+  /** Tokens generated so far (L). */
+  genLength: number;
+}
+
 /** Hook giving the rows of the added (index) tokens, evaluated inside the caller's gradient tape. */
 export type EmbeddingProvider = () => tf.Tensor2D;
 
@@ -23,8 +44,12 @@ interface Block {
 export interface ForwardOptions {
   /** Cache to extend (incremental decoding); updated in place, old tensors disposed. */
   cache?: KvCache;
-  /** [batch, cachedLen + seq] 1 = attend, 0 = padding. */
-  attentionMask?: tf.Tensor2D;
+  /**
+   * 1 = attend, 0 = masked, applied on top of the causal mask. `[batch, cachedLen + seq]`: a key (padding) mask
+   * shared by every query; `[batch, seq, cachedLen + seq]`: a full per-query mask (e.g. DARec's context masking,
+   * where an item's tokens see only that item). A query row should keep at least one key (its own position).
+   */
+  attentionMask?: tf.Tensor2D | tf.Tensor3D;
   /** Training mode: LoRA dropout active. */
   training?: boolean;
   /** Rows of the added (index) tokens [nNew, dim], computed in the caller's tape; overrides provider / free rows. */
@@ -293,7 +318,11 @@ export class LlamaModel {
     const out = tf.tidy(() => {
       let mask: tf.Tensor = this.causalMask(t, start);
       if (opts.attentionMask) {
-        const pad = tf.reshape(tf.mul(tf.sub(1, tf.cast(opts.attentionMask, 'float32')), -1e9), [b, 1, 1, 1, start + t]);
+        const m = opts.attentionMask;
+        if (m.shape[0] !== b || m.shape[m.rank - 1] !== start + t || (m.rank === 3 && m.shape[1] !== t)) {
+          throw new RecError('E_SHAPE', `attentionMask has shape [${m.shape}], expected [${b}, ${start + t}] or [${b}, ${t}, ${start + t}]`, { hint: 'Give one row per sample (and per query for a full mask) covering the cached and the new positions.' });
+        }
+        const pad = tf.reshape(tf.mul(tf.sub(1, tf.cast(m, 'float32')), -1e9), [b, 1, 1, m.rank === 3 ? t : 1, start + t]);
         mask = tf.add(mask, pad);
       }
       let x: tf.Tensor = this.embedIds(ids, opts);
@@ -352,6 +381,61 @@ export class LlamaModel {
     const [b, t, d] = h.shape;
     const out = tf.tidy(() => tf.reshape(this.head(tf.reshape(h, [b * t, d]), opts.rows), [b, t, -1]) as tf.Tensor3D);
     h.dispose();
+    return out;
+  }
+
+  /**
+   * One decoding step for R = P·W beams (prompt-major: row p·W + j is beam j of prompt p), each attending to its
+   * prompt's shared cache and to its own generated tokens: attention scores are q·K over [prompt ++ generated]
+   * with one softmax, exactly as with a per-beam cache, but the prompt part is a batched matmul of the W·g query
+   * rows of a prompt against that prompt's keys, so the prompt cache is never copied per beam. Appends the new
+   * tokens' keys/values to `s.genKT/genV` (old tensors disposed) and returns the last hidden state [R, dim].
+   */
+  stepShared(tokens: readonly number[], s: SharedPrefixState, rows?: tf.Tensor2D): tf.Tensor2D {
+    const c = this.config;
+    const hd = this.headDim;
+    const kvH = c.nKvHeads;
+    const g = c.nHeads / kvH;
+    const { P, W, T } = s;
+    const R = P * W;
+    if (tokens.length !== R) throw new RecError('E_INTERNAL', `stepShared: ${tokens.length} tokens for ${P}×${W} beam slots`);
+    const L = s.genLength + 1;
+    const pos = T + s.genLength;
+    if (pos >= c.maxSeqLen) throw new RecError('E_CONFIG', `decoding: position ${pos} exceeds the model's context (${c.maxSeqLen})`, { hint: 'Shorten the history (maxHistory) or use a model with a longer context.' });
+    const newKT: tf.Tensor4D[] = [];
+    const newV: tf.Tensor4D[] = [];
+    const scale = 1 / Math.sqrt(hd);
+    const toPromptMajor = (x: tf.Tensor, last: number): tf.Tensor4D => tf.reshape(tf.transpose(tf.reshape(x, [P, W, kvH, g, last]), [0, 2, 1, 3, 4]), [P, kvH, W * g, last]);
+    const toBeamMajor = (x: tf.Tensor, last: number): tf.Tensor3D => tf.reshape(tf.transpose(tf.reshape(x, [P, kvH, W, g, last]), [0, 2, 1, 3, 4]), [R * kvH, g, last]);
+    const out = tf.tidy(() => {
+      let x = tf.reshape(this.embedIds(tf.tensor2d([...tokens], [R, 1], 'int32'), rows ? { rows } : {}), [R, c.dim]) as tf.Tensor2D;
+      this.blocks.forEach((blk, li) => {
+        const h = this.rmsNorm(x, blk.attnNorm) as tf.Tensor2D;
+        const q = this.rope(tf.reshape(blk.q.apply(h, false), [R, c.nHeads, 1, hd]), pos); // heads ordered (kvH, g)
+        const k = this.rope(tf.reshape(blk.k.apply(h, false), [R, kvH, 1, hd]), pos);
+        const v = tf.reshape(blk.v.apply(h, false), [R, kvH, 1, hd]) as tf.Tensor4D;
+        const kT = tf.reshape(k, [R, kvH, hd, 1]) as tf.Tensor4D; // a length-1 axis: reshape is the transpose
+        const gk = L > 1 ? (tf.concat([s.genKT[li], kT], 3) as tf.Tensor4D) : kT;
+        const gv = L > 1 ? (tf.concat([s.genV[li], v], 2) as tf.Tensor4D) : v;
+        newKT.push(tf.keep(gk));
+        newV.push(tf.keep(gv));
+        const sp = toBeamMajor(tf.add(tf.mul(tf.matMul(toPromptMajor(q, hd), s.promptKT[li]), scale), s.padAdd), T); // [R·kvH, g, T]
+        const sg = tf.mul(tf.matMul(tf.reshape(q, [R * kvH, g, hd]), tf.reshape(gk, [R * kvH, hd, L])), scale); // [R·kvH, g, L]
+        const [ap, ag] = tf.split(tf.softmax(tf.concat([sp, sg], 2)), [T, L], 2);
+        const ctxP = toBeamMajor(tf.matMul(toPromptMajor(ap, T), s.promptV[li]), hd);
+        const ctx = tf.reshape(tf.add(ctxP, tf.matMul(ag, tf.reshape(gv, [R * kvH, L, hd]))), [R, c.dim]) as tf.Tensor2D;
+        x = tf.add(x, blk.o.apply(ctx, false));
+        const h2 = this.rmsNorm(x, blk.ffnNorm) as tf.Tensor2D;
+        const gt = blk.gate.apply(h2, false);
+        x = tf.add(x, blk.down.apply(tf.mul(tf.mul(gt, tf.sigmoid(gt)), blk.up.apply(h2, false)) as tf.Tensor2D, false));
+      });
+      return this.rmsNorm(x, this.finalNorm) as tf.Tensor2D;
+    });
+    s.genKT.forEach((t) => t.dispose());
+    s.genV.forEach((t) => t.dispose());
+    s.genKT = newKT;
+    s.genV = newV;
+    s.genLength = L;
     return out;
   }
 

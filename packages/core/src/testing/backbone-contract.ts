@@ -6,12 +6,13 @@ import { describe, expect, it } from 'vitest';
 import type { Backbone } from '../domain/backbone';
 import { IndexVocabulary } from '../index-vocab/index-vocabulary';
 import { PrefixTrie } from '../index-vocab/prefix-trie';
+import { EventBus } from '../events/event-bus';
 
 /**
  * Declares the vitest suite every backbone plugin must pass (DESIGN §2): index vocabulary registration, the
  * text encoder (shape, cache, weights version), the response loss and pooled representations inside the
  * caller's tape with gradients reaching the index rows, `lossAndRowGrads` agreeing with that tape, out-of-range
- * ids refused, constrained search returning only trie entries with their values, adapter save/load round trip,
+ * ids refused, constrained search returning only trie entries with their values (with progress events), adapter save/load round trip,
  * and no leaked tensors. `make` builds a fresh backbone whose tokenizer knows the words in `texts`.
  */
 export function backboneContract(name: string, make: () => Promise<Backbone> | Backbone): void {
@@ -73,8 +74,14 @@ export function backboneContract(name: string, make: () => Promise<Backbone> | B
       const seqs = [['<a_0>', '<b_0>'], ['<a_0>', '<b_2>'], ['<a_1>', '<b_1>'], ['<a_2>', '<b_0>', '<p_0>']];
       seqs.forEach((s, i) => trie.insert(s.map((t) => vocab.id(t)!), 10 + i));
       const rows = tf.randomNormal([vocab.size, bb.dim], 0, 0.5, 'float32', 4) as tf.Tensor2D;
-      const hits = await bb.constrainedSearch([[bb.bosId, ...bb.tokenize('a blue car')], [bb.bosId]], trie, { beams: 4, topK: 3, rows });
+      const events = new EventBus();
+      const seen: { current: number; total: number; done?: boolean }[] = [];
+      events.on((e) => { if (e.type === 'progress') seen.push(e); });
+      const hits = await bb.constrainedSearch([[bb.bosId, ...bb.tokenize('a blue car')], [bb.bosId]], trie, { beams: 4, topK: 3, rows, events });
       expect(hits.length).toBe(2);
+      // progress reaches every prompt and finishes
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen[seen.length - 1]).toMatchObject({ current: 2, total: 2, done: true });
       for (const h of hits) {
         expect(h.length).toBe(3);
         expect(new Set(h.map((x) => x.value)).size).toBe(3);
