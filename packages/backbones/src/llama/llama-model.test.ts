@@ -56,4 +56,44 @@ describe('LlamaModel', () => {
     expect(d).toBeLessThan(1e-5);
     model.dispose();
   });
+
+  describe('a full [batch, seq, seq] attention mask', () => {
+    // positions 0..7; an "item" span [2, 5): its tokens may see only 2..(themselves); the rest is causal
+    const T = 8;
+    const allowed = (i: number, j: number) => j <= i && (i >= 2 && i < 5 ? j >= 2 : true);
+    const mask = Array.from({ length: T }, (_, i) => Array.from({ length: T }, (_, j) => (allowed(i, j) ? 1 : 0)));
+    const seq = [1, 5, 7, 3, 9, 11, 4, 6];
+
+    it('with one layer equals, row by row, a forward whose key mask is that row (brute force per position)', () => {
+      const one = LlamaConfig.parse({ ...small, nLayers: 1 });
+      const model = new LlamaModel(one, undefined, new Rng(5));
+      const ids = tf.tensor2d([seq], undefined, 'int32');
+      const full = model.hidden(ids, { attentionMask: tf.tensor3d([mask]) });
+      const got = full.arraySync()[0];
+      for (let i = 0; i < T; i++) {
+        const row = model.hidden(ids, { attentionMask: tf.tensor2d([mask[i]]) });
+        const want = row.arraySync()[0][i];
+        row.dispose();
+        for (let k = 0; k < one.dim; k++) expect(got[i][k]).toBeCloseTo(want[k], 5);
+      }
+      // and the mask matters: position 3 differs from the plain causal forward
+      const causal = model.hidden(ids).arraySync()[0];
+      expect(Math.max(...causal[3].map((x, k) => Math.abs(x - got[3][k])))).toBeGreaterThan(1e-3);
+      tf.dispose([ids, full]);
+      model.dispose();
+    });
+
+    it('with two layers, the span tokens equal the span run alone (RoPE is relative), an all-ones mask equals no mask', () => {
+      const model = new LlamaModel(small, undefined, new Rng(6));
+      const ids = tf.tensor2d([seq], undefined, 'int32');
+      const masked = model.hidden(ids, { attentionMask: tf.tensor3d([mask]) }).arraySync()[0];
+      const alone = model.hidden(tf.tensor2d([seq.slice(2, 5)], undefined, 'int32')).arraySync()[0];
+      for (let p = 0; p < 3; p++) for (let k = 0; k < small.dim; k++) expect(masked[2 + p][k]).toBeCloseTo(alone[p][k], 4);
+      const ones = model.hidden(ids, { attentionMask: tf.ones([1, T, T]) as tf.Tensor3D }).arraySync()[0];
+      const plain = model.hidden(ids).arraySync()[0];
+      for (let i = 0; i < T; i++) for (let k = 0; k < small.dim; k++) expect(ones[i][k]).toBeCloseTo(plain[i][k], 5);
+      expect(() => model.hidden(ids, { attentionMask: tf.ones([1, T - 1, T]) as tf.Tensor3D })).toThrow(/attentionMask has shape \[1,7,8\]/);
+      model.dispose();
+    });
+  });
 });
