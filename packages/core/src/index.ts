@@ -53,3 +53,8 @@ export * from './plugin/plugin-kind-types';
 export * from './plugin/check-product';
 export * from './plugin/manifest-problems';
 export * from './plugin/load-plugin-package';
+export * from './domain/rank-metric';
+export * from './plugin/plugin-kind-types';
+export * from './plugin/check-product';
+export * from './plugin/manifest-problems';
+export * from './plugin/load-plugin-package';

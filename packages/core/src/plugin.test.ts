@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { container } from 'tsyringe';
-import type { DatasetLoader } from './domain/dataset-loader';
 import { PluginRegistry } from './plugin/plugin-registry';
 import { manifestContract } from './testing/manifest-contract';
 import manifest from './plugin';
@@ -13,7 +12,7 @@ describe('@ed2/core plugin', () => {
     registry.register(manifest);
     expect(registry.names('datasets')).toEqual(['amazon-lcrec', 'recbole', 'synthetic']);
     for (const name of ['amazon-lcrec', 'recbole']) expect(typeof (registry.get('datasets', name).factory as { detect?: unknown }).detect).toBe('function');
-    const loader = await registry.create<DatasetLoader>('datasets', 'synthetic', container.createChildContainer(), { numUsers: 10, numItems: 12 });
+    const loader = await registry.create('datasets', 'synthetic', container.createChildContainer(), { numUsers: 10, numItems: 12 });
     expect((await loader.load()).users.length).toBe(10);
   });
 });

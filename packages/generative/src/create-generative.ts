@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import { EventBus, RecError, Tokens, type Backbone, type DualIndex, type EntityIndex, type Indexer, type IndexerKind, type InstructionTask } from '@ed2/core';
+import { EventBus, RecError, Tokens, type DualIndex, type EntityIndex, type Indexer, type IndexerKind, type InstructionTask } from '@ed2/core';
 import { buildInstructionSamples, createTasks, resolveTasks, SequentialTask } from '@ed2/tasks';
 import type { GenerativeConfig } from './generative-config';
 import { GenerativeRecommender } from './generative-recommender';
@@ -35,14 +35,14 @@ export async function createGenerative(name: string, scope: DependencyContainer,
   };
   const child = scope.createChildContainer();
   child.register(Tokens.BackboneTexts, { useValue: texts });
-  const backbone = await registry.create<Backbone>('backbones', config.backbone.name, child, config.backbone.options);
+  const backbone = await registry.create('backbones', config.backbone.name, child, config.backbone.options);
   const indexers = new Map<IndexerKind, Indexer>();
   const suffixes = new Map<IndexerKind, number>();
   const branches: [IndexerKind, GenerativeConfig['itemIndexer']][] = [['item', config.itemIndexer], ...(config.users ? [['user', config.userIndexer] as [IndexerKind, GenerativeConfig['itemIndexer']]] : [])];
   for (const [kind, c] of branches) {
     const opts = { ...c.options, kind };
     const parsed = registry.parseConfig('indexers', c.name, opts) as { suffixTokens?: number };
-    indexers.set(kind, await registry.create<Indexer>('indexers', c.name, scope, opts));
+    indexers.set(kind, await registry.create('indexers', c.name, scope, opts));
     suffixes.set(kind, Math.max(parsed.suffixTokens ?? 8, 16));
   }
   return new GenerativeRecommender(name, config, { backbone, indexers, suffixes, tasks, sequential, corpus, split, seed });

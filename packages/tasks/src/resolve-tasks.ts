@@ -23,6 +23,6 @@ export function resolveTasks(spec: string, registry: PluginRegistry): string[] {
 /** Build the named tasks through the registry (configs validated per task, keyed by task name). */
 export async function createTasks(names: readonly string[], registry: PluginRegistry, scope: DependencyContainer, configs: Readonly<Record<string, unknown>> = {}): Promise<InstructionTask[]> {
   const out: InstructionTask[] = [];
-  for (const n of names) out.push(await registry.create<InstructionTask>('tasks', n, scope, configs[n] ?? {}));
+  for (const n of names) out.push(await registry.create('tasks', n, scope, configs[n] ?? {}));
   return out;
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { container } from 'tsyringe';
-import { EventBus, RecError, Rng, Tokens, initBackend, leaveOneOut, resolveDataset, type BackendName, type Recommender, type TrainableRecommender } from '@ed2/core';
+import { EventBus, RecError, Rng, Tokens, initBackend, leaveOneOut, resolveDataset, type BackendName, type Recommender } from '@ed2/core';
 import { BaseCommand } from '../base-command';
 import { readRunConfig } from '../compose/read-run-config';
 
@@ -44,7 +44,7 @@ export default class Recommend extends BaseCommand {
     scope.register(Tokens.Registry, { useValue: registry });
     scope.register(Tokens.Corpus, { useValue: corpus });
     scope.register(Tokens.Split, { useValue: split });
-    const model = await registry.create<TrainableRecommender>('recommenders', cfg.model, scope, cfg.modelConfig);
+    const model = await registry.create('recommenders', cfg.model, scope, cfg.modelConfig);
     try {
       // a finished run's checkpoint holds its whole schedule: fit() restores it (best weights, indices) without training
       await model.fit({ corpus, split, rng: rng.fork('fit'), events, checkpointDir: join(args.run, 'checkpoint'), resume: true, validate: async () => ({}) });

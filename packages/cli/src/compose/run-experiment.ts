@@ -99,7 +99,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     scope.register(Tokens.Split, { useValue: split });
     scope.register(Tokens.Run, { useValue: { dir: run.path, seed: o.seed, resume: run.resumed, backend: backend.name } });
     scope.register(Tokens.Signal, { useValue: o.signal });
-    model = await o.registry.create<TrainableRecommender>('recommenders', o.model, scope, modelConfig);
+    model = await o.registry.create('recommenders', o.model, scope, modelConfig);
     if (typeof model.fit !== 'function') {
       throw new RecError('E_UNSUPPORTED', `Recommender "${o.model}" cannot be trained by \`rec run\` (it has no fit())`, { hint: 'Pick a trainable recommender (see `rec components`).' });
     }

@@ -35,7 +35,7 @@ export async function resolveDataset(
   const create = async (entryName: string, cfg: Record<string, unknown>): Promise<DatasetLoader> => {
     const source = registry?.has('datasets', entryName) ? registry : reg;
     const container = scope ?? (await import('tsyringe')).container.createChildContainer();
-    return source.create<DatasetLoader>('datasets', entryName, container, cfg);
+    return source.create('datasets', entryName, container, cfg);
   };
   if (entries.has(name)) return create(name, options);
   const path = resolve(name);

@@ -1,6 +1,7 @@
 /** Stable machine-readable error codes. Add new ones here; never reuse a code for another meaning. */
 export type RecErrorCode =
   | 'E_CONFIG'
+  | 'E_PLUGIN'
   | 'E_PLUGIN_UNKNOWN'
   | 'E_PLUGIN_DUPLICATE'
   | 'E_DATA_FORMAT'

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { closestNames } from '../errors/closest-names';
 import { RecError } from '../errors/rec-error';
 import { formatZodError } from '../config/format-zod-error';
+import { checkProduct } from './check-product';
+import type { PluginKindTypes } from './plugin-kind-types';
 import { PLUGIN_API_VERSION, PLUGIN_KINDS, type PluginFactory, type PluginKind, type PluginManifest } from './plugin-manifest';
 
 const KIND_SINGULAR: Record<PluginKind, string> = {
@@ -32,10 +34,10 @@ export class PluginRegistry {
   register(manifest: PluginManifest): void {
     const { meta } = manifest;
     if (!meta || typeof meta.name !== 'string') {
-      throw new RecError('E_CONFIG', 'Plugin manifest has no meta.name', { hint: 'Default-export { meta: { name, version, apiVersion }, ... } from ./plugin' });
+      throw new RecError('E_PLUGIN', 'Plugin manifest has no meta.name', { hint: 'Default-export { meta: { name, version, apiVersion }, ... } from ./plugin' });
     }
     if (meta.apiVersion !== PLUGIN_API_VERSION) {
-      throw new RecError('E_CONFIG', `Plugin "${meta.name}" targets plugin API ${String(meta.apiVersion)}, this rec supports ${PLUGIN_API_VERSION}`, {
+      throw new RecError('E_PLUGIN', `Plugin "${meta.name}" targets plugin API ${String(meta.apiVersion)}, this rec supports ${PLUGIN_API_VERSION}`, {
         hint: `Install a version of ${meta.name} built for plugin API ${PLUGIN_API_VERSION}.`,
       });
     }
@@ -101,9 +103,14 @@ export class PluginRegistry {
     return factory.normalize ? factory.normalize(r.data, this) : r.data;
   }
 
-  /** Validate the config, then build the component inside `scope` (the run's child container). */
-  async create<T>(kind: PluginKind, name: string, scope: DependencyContainer, config?: unknown): Promise<T> {
+  /**
+   * Validate the config, then build the component inside `scope` (the run's child container). Typed by kind
+   * (`'backbones'` → `Backbone`, `'indexers'` → `Indexer`, … see `PluginKindTypes`); the product is checked
+   * for the kind's required methods, so a plugin that builds the wrong thing is an E_PLUGIN naming it.
+   */
+  async create<K extends PluginKind>(kind: K, name: string, scope: DependencyContainer, config?: unknown): Promise<PluginKindTypes[K]> {
     const parsed = this.parseConfig(kind, name, config);
-    return (await this.get(kind, name).factory.create(scope, parsed)) as T;
+    const entry = this.get(kind, name);
+    return checkProduct(kind, name, entry.plugin, await entry.factory.create(scope, parsed));
   }
 }

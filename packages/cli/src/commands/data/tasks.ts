@@ -37,8 +37,8 @@ export default class DataTasks extends BaseCommand {
     const rng = new Rng(flags.seed);
     scope.register(Tokens.Rng, { useValue: rng });
     scope.register(Tokens.Events, { useValue: this.events });
-    const itemIndexer = await registry.create<Indexer>('indexers', 'static', scope, flags['item-index'] ? { kind: 'item', source: 'file', path: flags['item-index'] } : { kind: 'item', source: 'random' });
-    const userIndexer = await registry.create<Indexer>('indexers', 'static', scope, { kind: 'user', source: 'random' });
+    const itemIndexer = await registry.create('indexers', 'static', scope, flags['item-index'] ? { kind: 'item', source: 'file', path: flags['item-index'] } : { kind: 'item', source: 'random' });
+    const userIndexer = await registry.create('indexers', 'static', scope, { kind: 'user', source: 'random' });
     const index: DualIndex = { item: await indexOf(itemIndexer, corpus.items.length), user: await indexOf(userIndexer, corpus.users.length) };
     itemIndexer.dispose();
     userIndexer.dispose();
