@@ -1,42 +1,39 @@
-import { readFileSync } from 'node:fs';
 import type * as tf from '@tensorflow/tfjs-core';
-import { RecError, Rng } from '@ed2/core';
+import { RecError, Rng, dataFormatError, readTextFileSync } from '@ed2/core';
 import type { JsonValue } from '@ed2/core';
 import type { StaticConfig } from './configs';
 import { FrozenIndexer } from './frozen-indexer';
-import { parseLevelToken } from './token-naming';
+import { codesOf } from './index-table';
+import { lcrecJsonIndexFormat } from './lcrec-json-index-format';
 
 export type StaticOptions = Omit<StaticConfig, 'seed'> & { readonly seed: number };
 
 /**
- * Reads an index file `{"<entity id>": ["<a_12>", "<b_3>", …]}` (ids 0..K−1, M tokens each, as in
- * Instruments.index.json) into row-major [K, M] codes; returns the codes, M and the largest code + 1.
+ * Reads an index file `{"<entity id>": ["<a_12>", "<b_3>", …]}` (ids 0..K−1, M level tokens each, an
+ * optional `<p_k>` suffix ignored, as in Instruments.index.json; BOM and CRLF tolerated) into row-major
+ * [K, M] codes; returns the codes, M and the largest code + 1. Malformed files are E_DATA_FORMAT naming
+ * the file and key.
  */
 export function readIndexFile(path: string, prefix = ''): { codes: Int32Array; levels: number; maxCode: number } {
-  let raw: Record<string, unknown>;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    text = readTextFileSync(path);
   } catch (e) {
     throw new RecError('E_DATA_MISSING', `static indexer: cannot read index file ${path}: ${(e as Error).message}`, { cause: e, hint: 'Pass the path of a JSON file {"<id>": ["<a_1>", …]}.' });
   }
-  const keys = Object.keys(raw);
-  const first = raw[keys[0]];
-  const levels = Array.isArray(first) ? first.length : 0;
-  if (keys.length === 0 || levels === 0) throw new RecError('E_DATA_FORMAT', `static indexer: ${path} holds no token lists`);
-  const codes = new Int32Array(keys.length * levels);
-  let maxCode = 0;
-  for (const key of keys) {
-    const id = Number(key);
-    const tokens = raw[key];
-    if (!Number.isInteger(id) || id < 0 || id >= keys.length) throw new RecError('E_DATA_FORMAT', `static indexer: ${path}: id "${key}" is not in 0..${keys.length - 1}`, { hint: 'Ids must be contiguous integers from 0.' });
-    if (!Array.isArray(tokens) || tokens.length !== levels) throw new RecError('E_DATA_FORMAT', `static indexer: ${path}: entity ${key} has ${Array.isArray(tokens) ? tokens.length : 'no'} tokens, expected ${levels}`);
-    tokens.forEach((t, m) => {
-      const p = typeof t === 'string' ? parseLevelToken(t, prefix) : undefined;
-      if (!p || p.level !== m) throw new RecError('E_DATA_FORMAT', `static indexer: ${path}: entity ${key} token ${m} is ${JSON.stringify(t)}, expected a level-${m} token like <${prefix}${'abcdefghijklmno'[m]}_12>`);
-      codes[id * levels + m] = p.code;
-      maxCode = Math.max(maxCode, p.code);
-    });
+  const table = lcrecJsonIndexFormat.parse(text, path);
+  if (table.prefix !== prefix) {
+    throw dataFormatError(path, 'key "0"', `tokens have prefix "${table.prefix}" (${table.tokens[0]![0]}), this branch expects "${prefix}"`, `Use an index file of this branch, or set the static indexer's prefix to "${table.prefix}".`);
   }
+  const levels = table.levels;
+  const codes = new Int32Array(table.tokens.length * levels);
+  let maxCode = 0;
+  table.tokens.forEach((t, id) => {
+    codesOf(t).codes.forEach((c, m) => {
+      codes[id * levels + m] = c;
+      maxCode = Math.max(maxCode, c);
+    });
+  });
   return { codes, levels, maxCode };
 }
 
