@@ -14,6 +14,7 @@ const trainer = {
     .describe('Reduce on plateau: multiply the learning rate by this after lrPatience epochs without validation improvement (1 = constant rate).'),
   lrPatience: z.number().int().positive().default(3).describe('Epochs without validation improvement before each learning-rate reduction (with lrDecay < 1).'),
   evalEvery: z.number().int().positive().default(1).describe('Validate every n epochs.'),
+  checkpointEvery: z.number().int().min(0).default(0).describe('Also checkpoint every n steps inside an epoch (0 = at epoch ends only; an interrupt always checkpoints its step).'),
   metric: z.string().default('ndcg@10').describe('Validation metric for early stopping and best weights.'),
   maxLen: z.number().int().positive().default(50).describe('Sequence length (left-padded, most recent last).'),
   dim: z.number().int().positive().default(64).describe('Item embedding size.'),

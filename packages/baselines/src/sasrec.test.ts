@@ -202,22 +202,48 @@ describe('SasRec / Gru4Rec', () => {
     }
   });
 
-  it('abort stops training cleanly', async () => {
+  it('abort stops training with E_ABORTED before the first step, writing nothing', async () => {
     const ac = new AbortController();
     ac.abort();
     const m = gru(20);
-    const r = await m.fit({ ...tinyTrainContext({ seed: 1, numItems: 20 }), signal: ac.signal });
-    expect(r.epochs).toBe(0);
-    m.dispose();
+    const dir = mkdtempSync(join(tmpdir(), 'baselines-abort-'));
+    try {
+      await expect(m.fit({ ...tinyTrainContext({ seed: 1, numItems: 20 }), checkpointDir: dir, signal: ac.signal })).rejects.toMatchObject({ code: 'E_ABORTED' });
+      expect(hasCheckpoint(dir)).toBe(false);
+    } finally {
+      m.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
-  it('an abort raised by a signal handler (a macrotask) stops training inside the epoch', async () => {
-    const ac = new AbortController();
-    const m = sasrec(20, { batchSize: 1, epochs: 2, patience: 100 }); // one step per sequence: a long epoch
-    setImmediate(() => ac.abort()); // what process.on('SIGINT') does: runs only when the loop yields
-    const r = await m.fit({ ...tinyTrainContext({ seed: 1, numItems: 20 }), signal: ac.signal });
-    expect(r.epochs).toBe(0); // the aborted epoch is discarded, not finished first
-    m.dispose();
+  it('an abort raised by a signal handler (a macrotask) inside an epoch checkpoints that step; --resume ends with the uninterrupted weights', async () => {
+    const weights = (m: SequentialModel) => Object.values(m.variables).flatMap((v) => Array.from(v.dataSync()));
+    const opts = { batchSize: 2, epochs: 2, patience: 100, loss: 'bce' }; // several steps per epoch; BCE draws negatives from the rng
+    const full = sasrec(20, opts);
+    const rFull = await full.fit(tinyTrainContext({ seed: 1, numItems: 20 }));
+    const dir = mkdtempSync(join(tmpdir(), 'baselines-abort-step-'));
+    try {
+      const ac = new AbortController();
+      const ctx = tinyTrainContext({ seed: 1, numItems: 20 });
+      let ticks = 0;
+      ctx.events.on((e) => {
+        // what process.on('SIGINT') does: the abort runs only when the loop yields, here after step 3 of epoch 2
+        if (e.type === 'progress' && e.label === 'epoch 2/2' && e.current === 3 && !e.done && ticks++ === 0) setImmediate(() => ac.abort());
+      });
+      const part = sasrec(20, opts);
+      await expect(part.fit({ ...ctx, checkpointDir: dir, signal: ac.signal })).rejects.toMatchObject({ code: 'E_ABORTED', message: expect.stringMatching(/epoch 2, step [34]/) });
+      part.dispose();
+      const rest = sasrec(20, opts, 99); // another init: the checkpoint overwrites it
+      const rRest = await rest.fit({ ...tinyTrainContext({ seed: 1, numItems: 20 }), checkpointDir: dir, resume: true });
+      expect(rRest.resumedFromEpoch).toBe(1);
+      expect(rRest.history.map((h) => h.loss)).toEqual(rFull.history.map((h) => h.loss));
+      expect(rRest.bestValid).toEqual(rFull.bestValid);
+      expect(weights(rest)).toEqual(weights(full));
+      rest.dispose();
+    } finally {
+      full.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('configs are strict', () => {

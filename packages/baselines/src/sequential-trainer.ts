@@ -1,5 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamW, RecError, hasCheckpoint, yieldToEventLoop, restoreTrainingState, saveTrainingState, type MetricValues, type TrainContext, type TrainReport } from '@ed2/core';
+import {
+  AdamW,
+  Rng,
+  applyFiniteGradients,
+  hasCheckpoint,
+  restoreTrainingState,
+  runTrainingLoop,
+  saveTrainingState,
+  type JsonValue,
+  type LoopProgress,
+  type RngState,
+  type TrainContext,
+  type TrainReport,
+} from '@ed2/core';
 import { bceNegatives } from './bce-negatives';
 import { padLeft, trainingPairs } from './sequence-batch';
 import type { SequentialModel } from './sequential-model';
@@ -17,28 +30,37 @@ export interface TrainerOptions {
   readonly lrDecay?: number;
   /** Epochs without validation improvement before each learning-rate reduction (default 3). */
   readonly lrPatience?: number;
+  /** Also checkpoint every this many steps inside an epoch (0 = epoch ends only). */
+  readonly checkpointEvery?: number;
 }
 
-interface Progress {
+/** Checkpoint meta: the loop's progress and the rng state at the start of the epoch in progress (its shuffle). */
+interface SequentialMeta {
+  progress: LoopProgress;
+  epochRng: RngState;
+}
+
+/** Progress as written by the trainer's own loop before it ran on `runTrainingLoop` (epoch = epochs completed). */
+interface LegacyProgress {
   epoch: number;
   bestEpoch: number;
-  best: number;
-  bestValid: MetricValues;
+  best: number | null;
+  bestValid: LoopProgress['bestValid'];
   bad: number;
-  /** Current learning rate as a multiple of `learningRate` (reduce on plateau). */
-  lrScale: number;
-  /** Epochs without improvement since the last improvement or reduction. */
-  sinceDecay: number;
-  history: TrainReport['history'][number][];
+  lrScale?: number;
+  sinceDecay?: number;
+  history: { epoch: number; loss: number; lr?: number; valid?: LoopProgress['bestValid']; seconds: number }[];
 }
 
 /**
- * Shared trainer of the sequential baselines: shuffled mini-batches (Rng), AdamW, early stopping on
- * a validation metric with best weights restored, per-epoch checkpoints (weights, best weights,
- * optimizer, rng, progress) and exact resume, abort between steps, progress and metric events.
+ * Trainer of the sequential baselines on the shared `runTrainingLoop`: shuffled mini-batches (Rng), AdamW, early
+ * stopping on a validation metric that must exist, reduce on plateau, best weights restored, atomic checkpoints
+ * (weights, best weights, optimizer, rng, progress) at every epoch end, every `checkpointEvery` steps and on an
+ * interrupt, exact resume, a named E_NUMERIC error for a non-finite loss or gradient, progress and metric events.
+ * The random stream is the one of the trainer before the port (one permutation per epoch, then per step the BCE
+ * negatives and the dropout seed), so its results are unchanged.
  */
 export async function trainSequential(model: SequentialModel, ctx: TrainContext, o: TrainerOptions): Promise<TrainReport> {
-  const t0 = Date.now();
   const rng = ctx.rng.fork(`train/${model.name}`);
   const { maxLen, numItems } = model.options;
   const pairs = trainingPairs(ctx.split.train);
@@ -56,38 +78,56 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
   const trainVars = Object.values(model.variables);
   const best: Record<string, tf.Variable> = {};
   for (const [k, v] of Object.entries(model.variables)) best[`best/${k}`] = tf.tidy(() => tf.variable(v.clone(), false, `${v.name}/best`));
-  const p: Progress = { epoch: 0, bestEpoch: 0, best: -Infinity, bestValid: {}, bad: 0, lrScale: 1, sinceDecay: 0, history: [] };
-  // The rate is read per step from the progress record, so a reduction (and its resume) takes effect at once.
-  const optimizer = new AdamW({ learningRate: () => o.learningRate * p.lrScale, weightDecay: o.weightDecay });
+  let lrScale = 1;
+  // The rate is read per step from the loop's scale, so a reduction (and its resume) takes effect at once.
+  const optimizer = new AdamW({ learningRate: () => o.learningRate * lrScale, weightDecay: o.weightDecay });
   const state = { variables: { ...model.variables, ...best }, optimizer, rng };
-  const lrDecay = o.lrDecay ?? 1;
-  const lrPatience = o.lrPatience ?? 3;
-  let resumedFromEpoch: number | undefined;
+  const steps = Math.ceil(n / o.batchSize);
+  // the epoch's shuffle, drawn at its first step; a resume inside an epoch redraws it from the saved epoch-start rng
+  let shuffle: { epoch: number; order: Int32Array; rng: RngState } | undefined;
+  let samples = 0;
+  let trainSeconds = 0;
   try {
-    if (ctx.resume && ctx.checkpointDir && hasCheckpoint(ctx.checkpointDir)) {
-      const meta = (await restoreTrainingState(ctx.checkpointDir, state)) as unknown as Progress;
-      Object.assign(p, meta, { best: meta.best ?? -Infinity });
-      resumedFromEpoch = p.epoch;
-      ctx.events.info(`${model.name}: resumed from epoch ${p.epoch}`);
-    }
-    let samples = 0;
-    let trainSeconds = 0;
-    while (p.epoch < o.epochs && p.bad < o.patience && !ctx.signal?.aborted) {
-      const epoch = p.epoch + 1;
-      const te = Date.now();
-      const lr = o.learningRate * p.lrScale; // the rate of this epoch's steps
-      const order = rng.permutation(n);
-      const steps = Math.ceil(n / o.batchSize);
-      const bar = ctx.events.progress(`train/${model.name}`, `epoch ${epoch}/${o.epochs}`, steps, 'batch');
-      let lossSum = 0;
-      let aborted = false;
-      for (let s = 0; s < steps; s++) {
-        await yieldToEventLoop(); // let a Ctrl-C handler run: the step's awaits alone never reach the event loop
-        if (ctx.signal?.aborted) {
-          aborted = true;
-          break;
+    const loop = await runTrainingLoop({
+      name: model.name,
+      epochs: o.epochs,
+      stepsPerEpoch: steps,
+      patience: o.patience,
+      metric: o.metric,
+      lrDecay: o.lrDecay ?? 1,
+      lrPatience: o.lrPatience ?? 3,
+      validateEvery: o.evalEvery,
+      checkpointEvery: o.checkpointEvery ?? 0,
+      events: ctx.events,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.checkpointDir ? { checkpointDir: ctx.checkpointDir } : {}),
+      ...(ctx.onEpoch ? { onEpoch: ctx.onEpoch } : {}),
+      restore: async () => {
+        if (!ctx.resume || !ctx.checkpointDir || !hasCheckpoint(ctx.checkpointDir)) return undefined;
+        const meta = (await restoreTrainingState(ctx.checkpointDir, state)) as unknown as SequentialMeta | LegacyProgress;
+        if ('progress' in meta) {
+          if (meta.progress.step > 0) {
+            const r = new Rng(0);
+            r.setState(meta.epochRng);
+            shuffle = { epoch: meta.progress.epoch, order: r.permutation(n), rng: meta.epochRng };
+          }
+          return meta.progress;
         }
-        const rows = order.subarray(s * o.batchSize, Math.min(n, (s + 1) * o.batchSize));
+        return fromLegacy(meta, o.learningRate);
+      },
+      save: ctx.checkpointDir
+        ? async (p) => saveTrainingState(ctx.checkpointDir!, state, JSON.parse(JSON.stringify({ progress: p, epochRng: shuffle?.epoch === p.epoch ? shuffle.rng : rng.state().map((x) => x >>> 0) })) as JsonValue)
+        : undefined,
+      snapshotBest: () => tf.tidy(() => Object.entries(model.variables).forEach(([k, v]) => best[`best/${k}`].assign(v))),
+      restoreBest: () => tf.tidy(() => Object.entries(model.variables).forEach(([k, v]) => v.assign(best[`best/${k}`]))),
+      validate: () => ctx.validate(model),
+      step: async (epoch, s, scale) => {
+        lrScale = scale;
+        if (shuffle?.epoch !== epoch) {
+          const at = rng.state().map((x) => x >>> 0) as unknown as RngState; // the state's words may be signed int32
+          shuffle = { epoch, order: rng.permutation(n), rng: at };
+        }
+        const rows = shuffle.order.subarray(s * o.batchSize, Math.min(n, (s + 1) * o.batchSize));
         const b = rows.length;
         const x = new Int32Array(b * maxLen);
         const y = new Int32Array(b * maxLen);
@@ -106,58 +146,28 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
         const start = firstUsedColumn(x, b, maxLen);
         const width = maxLen - start;
         const trim = (a: Int32Array) => (start === 0 ? a : Int32Array.from({ length: b * width }, (_, k) => a[Math.floor(k / width) * maxLen + start + (k % width)]));
-        const loss = tf.tidy(() => {
+        const { value, grads } = tf.tidy(() => {
           const xt = tf.tensor2d(trim(x), [b, width], 'int32');
           const yt = tf.tensor2d(trim(y), [b, width], 'int32');
           const nt = neg ? tf.tensor2d(trim(neg), [b, width], 'int32') : undefined;
-          return optimizer.step(() => model.loss(xt, yt, nt, seed), trainVars);
+          return optimizer.computeGradients(() => model.loss(xt, yt, nt, seed), trainVars);
         });
-        const value = (await loss.data())[0];
-        loss.dispose();
+        const r = await applyFiniteGradients(optimizer, value, grads);
+        value.dispose();
         trainSeconds += (Date.now() - ts) / 1000;
         samples += b;
-        lossSum += value * b;
-        bar.tick(1, { loss: Number(value.toFixed(4)), 'seq/s': Math.round(samples / Math.max(trainSeconds, 1e-3)) });
-      }
-      bar.done();
-      // An aborted epoch is discarded: the checkpoint keeps the last complete epoch.
-      if (aborted) break;
-      const loss = lossSum / n;
-      ctx.events.metric(`${model.name}/loss`, loss, epoch, 'train');
-      let valid: MetricValues | undefined;
-      if (epoch % o.evalEvery === 0 || epoch === o.epochs) {
-        valid = await ctx.validate(model);
-        // Before any state of this epoch is kept or checkpointed: a missing metric would read as -Infinity,
-        // never improve, and early-stop the run at epoch `patience` with its last weights.
-        assertMetricComputed(model.name, o.metric, valid);
-        for (const [k, v] of Object.entries(valid)) ctx.events.metric(`${model.name}/${k}`, v, epoch, 'valid');
-        const m = valid[o.metric];
-        if (m > p.best) {
-          Object.assign(p, { best: m, bestEpoch: epoch, bestValid: valid, bad: 0, sinceDecay: 0 });
-          tf.tidy(() => Object.entries(model.variables).forEach(([k, v]) => best[`best/${k}`].assign(v)));
-        } else {
-          p.bad += o.evalEvery;
-          p.sinceDecay += o.evalEvery;
-          if (lrDecay < 1 && p.sinceDecay >= lrPatience && p.bad < o.patience) {
-            p.lrScale *= lrDecay;
-            p.sinceDecay = 0;
-            ctx.events.info(`${model.name}: no ${o.metric} gain for ${lrPatience} epochs, learning rate → ${o.learningRate * p.lrScale}`);
-          }
-        }
-      }
-      p.epoch = epoch;
-      p.history.push({ epoch, loss, lr, ...(valid ? { valid } : {}), seconds: (Date.now() - te) / 1000 });
-      if (ctx.checkpointDir) await saveTrainingState(ctx.checkpointDir, state, JSON.parse(JSON.stringify({ ...p, best: Number.isFinite(p.best) ? p.best : null })));
-    }
-    if (p.bestEpoch > 0) tf.tidy(() => Object.entries(model.variables).forEach(([k, v]) => v.assign(best[`best/${k}`])));
+        return { loss: r.loss, weight: b, info: { 'seq/s': Math.round(samples / Math.max(trainSeconds, 1e-3)) }, ...(r.nonFiniteGradient !== undefined ? { nonFiniteGradient: logicalName(model, r.nonFiniteGradient) } : {}) };
+      },
+    });
+    const p = loop.progress;
     return {
-      epochs: p.epoch,
+      epochs: p.epoch - 1,
       bestEpoch: p.bestEpoch,
       bestValid: p.bestValid,
-      seconds: (Date.now() - t0) / 1000,
+      seconds: loop.seconds,
       ...(samples > 0 ? { throughput: samples / Math.max(trainSeconds, 1e-3) } : {}),
-      ...(resumedFromEpoch !== undefined ? { resumedFromEpoch } : {}),
-      history: p.history,
+      ...(loop.resumedFrom ? { resumedFromEpoch: loop.resumedFrom.epoch - 1 } : {}),
+      history: p.history.map((h) => ({ epoch: h.epoch, loss: h.loss, ...(h.lr !== undefined ? { lr: o.learningRate * h.lr } : {}), ...(h.valid ? { valid: h.valid } : {}), seconds: h.seconds })),
     };
   } finally {
     optimizer.dispose();
@@ -165,24 +175,28 @@ export async function trainSequential(model: SequentialModel, ctx: TrainContext,
   }
 }
 
-/**
- * Throws E_CONFIG when the validation results lack the early-stopping metric (e.g. `ndcg@10` under
- * `--ks 5,20`), naming it and the metrics that were computed.
- */
-function assertMetricComputed(model: string, metric: string, valid: MetricValues): void {
-  if (valid[metric] !== undefined) return;
-  const computed = Object.keys(valid);
-  const [family, cutoff] = metric.split('@');
-  const alternative = computed.find((k) => k.split('@')[0] === family) ?? computed[0];
-  const hints = [
-    ...(alternative !== undefined ? [`use a computed metric (--set metric=${alternative})`] : []),
-    ...(cutoff !== undefined ? [`add the cut-off ${cutoff} to --ks`] : []),
-  ];
-  throw new RecError(
-    'E_CONFIG',
-    `${model}: the early-stopping metric '${metric}' is not among the validation results; computed: ${computed.length > 0 ? computed.join(', ') : '(none)'}`,
-    hints.length > 0 ? { hint: `${hints.join(', or ')}.`.replace(/^./, (c) => c.toUpperCase()) } : {},
-  );
+/** The model's logical name of a tfjs variable (for the non-finite gradient error). */
+function logicalName(model: SequentialModel, varName: string): string {
+  return Object.entries(model.variables).find(([, v]) => v.name === varName)?.[0] ?? varName;
+}
+
+/** A checkpoint of the trainer before the port: its epochs were complete, its history held absolute rates. */
+function fromLegacy(m: LegacyProgress, learningRate: number): LoopProgress {
+  return {
+    epoch: m.epoch + 1,
+    step: 0,
+    globalStep: 0,
+    best: m.best,
+    bestEpoch: m.bestEpoch,
+    bestValid: m.bestValid,
+    bad: m.bad,
+    lrScale: m.lrScale ?? 1,
+    sinceDecay: m.sinceDecay ?? 0,
+    epochLoss: 0,
+    epochTerms: {},
+    epochWeight: 0,
+    history: m.history.map((h) => ({ ...h, ...(h.lr !== undefined ? { lr: h.lr / learningRate } : {}) })),
+  };
 }
 
 /** Index of the first column of a [rows, width] left-padded id matrix that is not padding in some row. */

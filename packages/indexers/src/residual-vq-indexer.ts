@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from './tensor-ops';
-import { AdamW, RecError, Rng, loadCheckpoint, saveCheckpoint, yieldToEventLoop } from '@ed2/core';
+import { AdamW, EventBus, RecError, Rng, applyFiniteGradients, loadCheckpoint, runTrainingLoop, saveCheckpoint } from '@ed2/core';
 import type { IndexerEpoch, IndexerFitOptions, IndexerFitReport, IndexerLossOptions, IndexerLosses, JsonValue } from '@ed2/core';
 import { BaseIndexer } from './base-indexer';
 import { DeadCodeRestart } from './dead-code-restart';
@@ -174,51 +174,59 @@ export abstract class ResidualVqIndexer extends BaseIndexer {
     r.dispose();
   }
 
+  /**
+   * Trains on `x` with the shared `runTrainingLoop` (no validation: every epoch runs and the last weights stay):
+   * per epoch a permutation of the rows from the fit rng, per step a sampling seed, the AdamW update (only when
+   * every gradient is finite) and the dead-code restart. A non-finite loss, term or gradient is E_NUMERIC naming
+   * the step; an abort between steps is E_ABORTED.
+   */
   async fit(x: tf.Tensor2D, options: IndexerFitOptions = {}): Promise<IndexerFitReport> {
-    const t0 = performance.now();
     this.build(x.shape[1]);
     if (this.opts.kmeansInit && !this.initialized) this.initCodebooks(x);
     this.initialized = true;
-    this.optimizer ??= new AdamW({ learningRate: this.opts.learningRate, weightDecay: this.opts.weightDecay });
-    this.restart ??= new DeadCodeRestart(this.levels, this.codebookSize, this.opts.restartAfter);
+    const optimizer = (this.optimizer ??= new AdamW({ learningRate: this.opts.learningRate, weightDecay: this.opts.weightDecay }));
+    const restart = (this.restart ??= new DeadCodeRestart(this.levels, this.codebookSize, this.opts.restartAfter));
     const trainable = this.variables().filter((v) => v.trainable);
     const n = x.shape[0];
     const epochs = options.epochs ?? this.opts.epochs;
-    const history: IndexerEpoch[] = [];
-    const bar = options.events?.progress(`indexer/${this.name}/${this.kind}`, `${this.name} ${this.kind} indexer`, epochs, 'epoch');
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const perm = this.fitRng.permutation(n);
-      let [loss, recon, commit, restarts, batches] = [0, 0, 0, 0, 0];
-      for (let start = 0; start < n; start += this.opts.batchSize) {
-        await yieldToEventLoop(); // lets a Ctrl-C handler abort mid-epoch
-        if (options.signal?.aborted) throw new RecError('E_ABORTED', `${this.name}: fit aborted at epoch ${epoch}`, { cause: options.signal.reason });
-        const ids = perm.slice(start, Math.min(n, start + this.opts.batchSize));
+    const restarts = new Map<number, number>();
+    let perm: { epoch: number; order: Int32Array } | undefined;
+    const loop = await runTrainingLoop({
+      name: `${this.name}/${this.kind}`,
+      epochs,
+      stepsPerEpoch: Math.ceil(n / this.opts.batchSize),
+      patience: Number.POSITIVE_INFINITY,
+      events: options.events ?? new EventBus(),
+      ...(options.signal ? { signal: options.signal } : {}),
+      step: async (epoch, s) => {
+        if (perm?.epoch !== epoch) perm = { epoch, order: this.fitRng.permutation(n) };
+        const ids = perm.order.slice(s * this.opts.batchSize, Math.min(n, (s + 1) * this.opts.batchSize));
         const xb = tf.gather(x, ids) as tf.Tensor2D;
         let kept: { recon: tf.Scalar; commit: tf.Scalar; codes: tf.Tensor2D; inputs: readonly tf.Tensor2D[] } | undefined;
         const seed = this.fitRng.nextUint32();
-        const total = this.optimizer.step(() => {
+        const { value, grads } = optimizer.computeGradients(() => {
           const out = this.losses(xb, { training: true, seed });
           kept = { recon: tf.keep(out.recon), commit: tf.keep(out.commit), codes: tf.keep(out.codes), inputs: out.inputs.map((t) => tf.keep(t)) };
           return out.total;
         }, trainable);
-        this.steps++;
         const k = kept!;
-        loss += (await total.data())[0];
-        recon += (await k.recon.data())[0];
-        commit += (await k.commit.data())[0];
-        restarts += this.restart.update(this.steps, (await k.codes.data()) as Int32Array, k.inputs, this.books, this.fitRng);
-        tf.dispose([total, xb, k.recon, k.commit, k.codes, ...k.inputs]);
-        batches++;
-      }
-      const e: IndexerEpoch = { epoch, loss: loss / batches, recon: recon / batches, commit: commit / batches, restarts };
-      history.push(e);
-      options.events?.metric(`indexer/${this.kind}/loss`, e.loss, epoch, 'train');
-      bar?.tick(1, { loss: e.loss.toFixed(4), recon: e.recon.toFixed(4) });
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    bar?.done();
+        try {
+          const r = await applyFiniteGradients(optimizer, value, grads);
+          if (r.nonFiniteGradient !== undefined) return { loss: r.loss, nonFiniteGradient: r.nonFiniteGradient };
+          this.steps++;
+          const recon = (await k.recon.data())[0];
+          const commit = (await k.commit.data())[0];
+          restarts.set(epoch, (restarts.get(epoch) ?? 0) + restart.update(this.steps, (await k.codes.data()) as Int32Array, k.inputs, this.books, this.fitRng));
+          return { loss: r.loss, terms: { recon, commit } };
+        } finally {
+          tf.dispose([value, xb, k.recon, k.commit, k.codes, ...k.inputs]);
+        }
+      },
+    });
+    const history: IndexerEpoch[] = loop.progress.history.map((h) => ({ epoch: h.epoch, loss: h.loss, recon: h.terms?.recon ?? 0, commit: h.terms?.commit ?? 0, restarts: restarts.get(h.epoch) ?? 0 }));
+    for (const e of history) options.events?.metric(`indexer/${this.kind}/loss`, e.loss, e.epoch, 'train');
     await this.assign(x);
-    return { epochs, steps: this.steps, seconds: (performance.now() - t0) / 1000, history };
+    return { epochs, steps: this.steps, seconds: loop.seconds, history };
   }
 
   async save(dir: string): Promise<void> {

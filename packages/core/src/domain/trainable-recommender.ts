@@ -22,6 +22,8 @@ export interface TrainContext {
   validate(model: Recommender): Promise<MetricValues>;
   /** The same evaluator on given cases (e.g. a seeded validation subsample of a generative model). */
   validateOn?(model: Recommender, cases: readonly EvalCase[]): Promise<MetricValues>;
+  /** Called after every epoch with the history so far (the CLI writes `train-history.json` with it). */
+  onEpoch?(history: TrainReport['history']): Promise<void>;
 }
 
 export interface TrainReport {
