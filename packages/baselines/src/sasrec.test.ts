@@ -246,6 +246,31 @@ describe('SasRec / Gru4Rec', () => {
     }
   });
 
+  it('weights turned NaN after epoch 1 stop epoch 2 at its first step with E_NUMERIC naming the epoch-1 checkpoint, which resumes finitely', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baselines-nan-'));
+    try {
+      const m = sasrec(20, { epochs: 3, patience: 100 });
+      const before = tf.memory().numTensors;
+      const ctx = tinyTrainContext({ seed: 3, numItems: 20 });
+      const onEpoch = async (h: readonly { epoch: number }[]) => {
+        if (h.length === 1) tf.tidy(() => m.itemTable.assign(tf.fill(m.itemTable.shape, Number.NaN))); // after the epoch-1 checkpoint
+      };
+      const err = await m.fit({ ...ctx, checkpointDir: dir, onEpoch }).catch((e: unknown) => e);
+      expect(RecError.is(err, 'E_NUMERIC')).toBe(true);
+      expect((err as RecError).message).toMatch(/sasrec: the loss is NaN at epoch 2, step 1 .*the last good checkpoint \(at the end of epoch 1\) is .*baselines-nan-/);
+      expect(tf.memory().numTensors).toBe(before);
+      m.dispose();
+      const again = sasrec(20, { epochs: 3, patience: 100 });
+      const r = await again.fit({ ...tinyTrainContext({ seed: 3, numItems: 20 }), checkpointDir: dir, resume: true });
+      expect(r.resumedFromEpoch).toBe(1);
+      expect(r.history.every((h) => Number.isFinite(h.loss))).toBe(true);
+      expect(r.history).toHaveLength(3);
+      again.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('configs are strict', () => {
     expect(() => sasrecConfig.parse({ dimension: 3 })).toThrow();
     expect(sasrecConfig.parse({})).toMatchObject({ maxLen: 50, dim: 64, layers: 2, heads: 2, batchSize: 256, learningRate: 1e-3 });
