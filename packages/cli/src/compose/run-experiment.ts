@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { readRunConfig } from './read-run-config';
+import { writeRunIndex } from './run-index-file';
 import { container } from 'tsyringe';
 import {
   EventBus,
@@ -88,7 +89,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     o.events.info(`run folder ${run.path}${run.resumed ? ' (resuming from its checkpoint)' : ''}, backend ${backend.name}`);
     const loader = await resolveDataset(o.dataset, o.datasetConfig ?? {}, o.registry);
     const corpus = await loader.load({ signal: o.signal });
-    const split = leaveOneOut(corpus);
+    const split = leaveOneOut(corpus, { events: o.events });
     const stats = corpusStats(corpus);
     o.events.info(`dataset ${corpus.name}: ${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`);
     const rng = new Rng(o.seed);
@@ -136,6 +137,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       ...(train.extra ? { trainer: train.extra } : {}),
     });
     await run.writeJson('train-history.json', train.history);
+    await writeRunIndex(run, model);
     await run.writeText('test-per-user.json', `${toJson(test, { perCase: true, name: o.model })}\n`);
     await run.writeText('report.md', reportMarkdown(o, corpus.name, stats.users, stats.items, backend.name, train, test, markdown) + generativeReport(train, perTemplate));
     await run.finish('done');
