@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   AdamW,
   IndexVocabulary,
+  applyFiniteGradients,
   RecError,
   Rng,
   hasCheckpoint,
@@ -304,17 +305,16 @@ export class GenerativeRecommender implements TrainableRecommender {
             kept = Object.fromEntries(Object.entries(out.terms).map(([k, t]) => [k, tf.keep(t)]));
             return out.total;
           }, vars);
-          optimizer.applyGradients(grads);
-          tf.dispose(Object.values(grads));
-          this.backbone.markUpdated();
-          const loss = (await value.data())[0];
+          // the update only when every gradient is finite; the loop then stops with E_NUMERIC naming the variable
+          const { loss, nonFiniteGradient } = await applyFiniteGradients(optimizer, value, grads);
+          if (nonFiniteGradient === undefined) this.backbone.markUpdated();
           value.dispose();
           const terms: Record<string, number> = {};
           for (const [k, t] of Object.entries(kept)) {
             terms[k] = (await t.data())[0];
             t.dispose();
           }
-          return { loss, terms };
+          return { loss, terms, ...(nonFiniteGradient !== undefined ? { nonFiniteGradient: Object.entries(named).find(([, v]) => v.name === nonFiniteGradient)?.[0] ?? nonFiniteGradient } : {}) };
         },
         afterStep: async (globalStep) => {
           if (dynamic && globalStep % c.reindexEvery === 0) await this.reindex(globalStep, ctx);
