@@ -2,4 +2,8 @@ export * from './compose/build-registry';
 export * from './compose/first-party-plugins';
 export * from './compose/run-experiment';
 export * from './compose/parse-assignments';
+export * from './compose/project-config';
+export * from './compose/load-project-config';
+export * from './compose/resolve-run-config';
+export * from './compose/config-sources';
 export * from './render/progress-renderer';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { readRunConfig } from './read-run-config';
+import { attributeSources } from './config-sources';
 import { writeRunIndex } from './run-index-file';
 import { container } from 'tsyringe';
 import {
@@ -41,6 +42,8 @@ export interface ExperimentOptions {
   readonly events: EventBus;
   readonly signal: AbortSignal;
   readonly argv?: readonly string[];
+  /** What set each value (`flag --x`, `rec.config.json:<section>`; from `resolveRunConfig`): config.json records it per value, the rest as `default`. */
+  readonly sources?: Readonly<Record<string, string>>;
 }
 
 export interface ExperimentResult {
@@ -59,6 +62,8 @@ export interface RunConfig {
   readonly datasetConfig: Readonly<Record<string, unknown>>;
   readonly seed: number;
   readonly eval: { readonly ks: readonly number[]; readonly excludeSeen: boolean };
+  /** Where each value came from, by dotted key (`modelConfig.backbone.options.model`: `rec.config.json:datasets.amazon-*`); not compared on --resume. */
+  readonly sources?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -85,7 +90,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   const scope = container.createChildContainer();
   let model: TrainableRecommender | undefined;
   try {
-    await run.writeJson('config.json', { ...config, backend: backend.name });
+    await run.writeJson('config.json', { ...config, backend: backend.name, ...(o.sources ? { sources: attributeSources({ ...config, backend: backend.name }, o.sources) } : {}) });
     o.events.info(`run folder ${run.path}${run.resumed ? ' (resuming from its checkpoint)' : ''}, backend ${backend.name}`);
     const loader = await resolveDataset(o.dataset, o.datasetConfig ?? {}, o.registry);
     const corpus = await loader.load({ signal: o.signal });
