@@ -28,3 +28,8 @@ export * from './llama/llama-backbone-config';
 export * from './llama/create-llama-backbone';
 export * from './generation/batched-beam-search';
 export * from './tokenizer/word-tokenizer';
+export * from './torch/torch-backbone-config';
+export * from './torch/torch-backbone';
+export * from './torch/create-torch-backbone';
+export * from './torch/torch-worker-client';
+export * from './torch/find-python';

@@ -1,6 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import { definePlugin, PLUGIN_API_VERSION, Tokens, type Corpus, type PluginManifest } from '@ed2/core';
 import { LlamaBackboneConfig } from './llama/llama-backbone-config';
+import { TorchBackboneConfig } from './torch/torch-backbone-config';
 
 /** Entity texts of the run's corpus (what a word vocabulary needs when no prompt texts were registered). */
 function corpusTexts(corpus: Corpus): () => Iterable<string> {
@@ -11,8 +12,12 @@ function corpusTexts(corpus: Corpus): () => Iterable<string> {
   };
 }
 
-function seedOf(scope: DependencyContainer): number {
-  return scope.isRegistered(Tokens.Rng, true) ? scope.resolve(Tokens.Rng).fork('backbone/llama').int(2 ** 31) : 0;
+function seedOf(scope: DependencyContainer, name = 'llama'): number {
+  return scope.isRegistered(Tokens.Rng, true) ? scope.resolve(Tokens.Rng).fork(`backbone/${name}`).int(2 ** 31) : 0;
+}
+
+function textsOf(scope: DependencyContainer): (() => Iterable<string>) | undefined {
+  return scope.isRegistered(Tokens.BackboneTexts, true) ? scope.resolve(Tokens.BackboneTexts) : scope.isRegistered(Tokens.Corpus, true) ? corpusTexts(scope.resolve(Tokens.Corpus)) : undefined;
 }
 
 const manifest: PluginManifest = {
@@ -29,6 +34,15 @@ const manifest: PluginManifest = {
             ? corpusTexts(scope.resolve(Tokens.Corpus))
             : undefined;
         return createLlamaBackbone(config, { seed: seedOf(scope), ...(texts ? { texts } : {}) });
+      },
+    }),
+    torch: definePlugin({
+      summary: 'The LLaMA backbone run by PyTorch + PEFT worker processes (Hugging Face weights, LoRA in PEFT format); --set backbone.workers=N runs N under torchrun (data parallel)',
+      config: TorchBackboneConfig,
+      async create(scope: DependencyContainer, config) {
+        const { createTorchBackbone } = await import('./torch/create-torch-backbone.js');
+        const texts = textsOf(scope);
+        return createTorchBackbone(config, { seed: seedOf(scope, 'torch'), ...(texts ? { texts } : {}) });
       },
     }),
   },

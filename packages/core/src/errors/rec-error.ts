@@ -13,6 +13,8 @@ export type RecErrorCode =
   | 'E_ABORTED'
   | 'E_UNSUPPORTED'
   | 'E_NUMERIC'
+  /** An out-of-process engine (the torch backbone's worker) crashed, broke the protocol or reported an error. */
+  | 'E_WORKER'
   | 'E_INTERNAL';
 
 /**
