@@ -23,6 +23,28 @@ export interface HfLlamaConfigJson {
   torch_dtype?: string;
 }
 
+const COUNTS = ['hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads', 'vocab_size', 'max_position_embeddings', 'head_dim'];
+const POSITIVE = ['rms_norm_eps', 'rope_theta'];
+const IDS = ['bos_token_id', 'eos_token_id'];
+
+/** Wrong JSON types in config.json (a quoted number, a float layer count) are E_DATA_FORMAT naming the key. */
+function checkFieldTypes(j: Record<string, unknown>, what: string): void {
+  const bad = (key: string, expected: string): RecError =>
+    new RecError('E_DATA_FORMAT', `${what} (key "${key}"): ${JSON.stringify(j[key])} is not ${expected}`, {
+      hint: `config.json holds plain JSON numbers, e.g. "${key}": ${key === 'rms_norm_eps' ? '1e-05' : key === 'rope_theta' ? '10000.0' : '2048'}; re-save it with transformers (config.save_pretrained).`,
+    });
+  const present = (k: string) => j[k] !== undefined && j[k] !== null;
+  for (const k of COUNTS) if (present(k) && !(typeof j[k] === 'number' && Number.isSafeInteger(j[k]) && (j[k] as number) > 0)) throw bad(k, 'a positive integer');
+  for (const k of POSITIVE) if (present(k) && !(typeof j[k] === 'number' && Number.isFinite(j[k]) && (j[k] as number) > 0)) throw bad(k, 'a positive number');
+  for (const k of IDS) {
+    const ids = Array.isArray(j[k]) ? (j[k] as unknown[]) : [j[k]];
+    if (present(k) && !ids.every((v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) throw bad(k, 'a non-negative integer token id (or a list of them)');
+  }
+  for (const k of ['hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads', 'vocab_size']) {
+    if (!present(k)) throw new RecError('E_DATA_FORMAT', `${what}: key "${k}" is missing`, { hint: 'A LLaMA config.json names hidden_size, intermediate_size, num_hidden_layers, num_attention_heads and vocab_size.' });
+  }
+}
+
 /** Hugging Face config.json → LlamaConfig (half-split RoPE). Non-LLaMA models and RoPE scaling are rejected clearly. */
 export function llamaConfigFromHf(json: unknown, what: string): LlamaConfig {
   const j = json as Partial<HfLlamaConfigJson>;
@@ -40,6 +62,7 @@ export function llamaConfigFromHf(json: unknown, what: string): LlamaConfig {
   if (j.hidden_act !== undefined && j.hidden_act !== 'silu') {
     throw new RecError('E_UNSUPPORTED', `${what} uses hidden_act '${j.hidden_act}'; LLaMA's SwiGLU needs 'silu'`, { hint: 'not a LLaMA-2 checkpoint' });
   }
+  checkFieldTypes(j as Record<string, unknown>, what);
   const eos = Array.isArray(j.eos_token_id) ? j.eos_token_id[0] : j.eos_token_id;
   try {
     const c = LlamaConfig.parse({

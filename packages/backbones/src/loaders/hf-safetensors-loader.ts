@@ -1,6 +1,6 @@
-import { readFileSync, statSync, existsSync } from 'node:fs';
+import { statSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { decodeBFloat16, decodeFloat16, readSafetensorsHeader, RecError } from '@ed2/core';
+import { decodeBFloat16, decodeFloat16, parseJsonText, readSafetensorsHeader, readTextFileSync, RecError } from '@ed2/core';
 import type { LlamaConfig, LlamaTensor, LlamaWeights } from '../llama/llama-config';
 import { checkLlamaWeights, checkTensorShape, expectedLlamaShapes } from './check-llama-weights';
 import { llamaConfigFromHf } from './hf-config';
@@ -16,14 +16,17 @@ export interface HfCheckpointFiles {
 
 const IGNORED = /(^|\.)rotary_emb\.inv_freq$/;
 
+/** A checkpoint JSON file (UTF-8, BOM and CRLF tolerated); bad JSON is E_DATA_FORMAT naming the file, line and column. */
 function readJson(file: string, what: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    text = readTextFileSync(file);
   } catch (e) {
-    throw new RecError(existsSync(file) ? 'E_DATA_FORMAT' : 'E_DATA_MISSING', `cannot read ${what} '${file}': ${(e as Error).message}`, {
+    throw new RecError('E_DATA_MISSING', `cannot read ${what} '${file}': ${(e as Error).message}`, {
       cause: e, hint: 'a Hugging Face checkpoint folder holds config.json and model.safetensors (or model.safetensors.index.json + shards)',
     });
   }
+  return parseJsonText(text, file);
 }
 
 /** Resolves a folder, a `.safetensors` file or a `model.safetensors.index.json` to config + shard files. */
@@ -36,7 +39,7 @@ export function resolveHfCheckpoint(p: string): HfCheckpointFiles {
   if (!isDir && p.endsWith('.safetensors')) shards.set(p, undefined);
   else if (existsSync(index)) {
     const map = (readJson(index, 'safetensors index') as { weight_map?: Record<string, string> }).weight_map;
-    if (!map || typeof map !== 'object') throw new RecError('E_DATA_FORMAT', `'${index}' has no weight_map`, { hint: 'corrupt index file' });
+    if (!map || typeof map !== 'object' || Array.isArray(map)) throw new RecError('E_DATA_FORMAT', `'${index}' (key "weight_map"): missing or not an object {"<tensor name>": "<shard file>"}`, { hint: 'corrupt index file: re-save the model with transformers (save_pretrained)' });
     for (const [name, file] of Object.entries(map)) {
       const f = path.join(dir, file);
       shards.set(f, [...(shards.get(f) ?? []), name]);

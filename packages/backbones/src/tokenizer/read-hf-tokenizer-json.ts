@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { RecError } from '@ed2/core';
+import { RecError, parseJsonText, readTextFileSync } from '@ed2/core';
 import { SP_PIECE_TYPE, SentencePieceBpe, type SpPiece } from './sentencepiece-bpe';
 
 interface HfAddedToken {
@@ -33,7 +32,14 @@ export function hfTokenizerFromJson(json: unknown, what = 'tokenizer.json'): Sen
   if (!model || model.type !== 'BPE' || !model.vocab || !Array.isArray(model.merges)) {
     throw fail(what, `model.type is ${JSON.stringify(model?.type)}${model?.merges ? '' : ' without merges'}`);
   }
-  const size = Math.max(...Object.values(model.vocab), ...(j.added_tokens ?? []).map((t) => t.id)) + 1;
+  // ids must be 0..n−1 over vocab and added tokens: check them before sizing the piece table by the largest one
+  const entries = [...Object.entries(model.vocab).map(([piece, id]) => ({ where: `model.vocab["${piece}"]`, id: id as unknown })), ...(j.added_tokens ?? []).map((t, k) => ({ where: `added_tokens[${k}]`, id: t?.id as unknown }))];
+  const limit = entries.length;
+  for (const e of entries) {
+    if (typeof e.id !== 'number' || !Number.isInteger(e.id) || e.id < 0) throw fail(what, `${e.where}: id ${JSON.stringify(e.id)} is not a non-negative integer`);
+    if (e.id >= limit) throw fail(what, `${e.where}: id ${e.id} is beyond the ${limit} vocab and added entries (ids must be 0..${limit - 1})`);
+  }
+  const size = Math.max(...entries.map((e) => e.id as number)) + 1;
   const pieces: (SpPiece | undefined)[] = new Array(size);
   for (const [piece, id] of Object.entries(model.vocab)) pieces[id] = { piece, score: 0 };
   const rank = new Map<string, number>();
@@ -76,11 +82,11 @@ function splitMerge(m: string): [string, string] {
 
 /** Reads a Hugging Face `tokenizer.json` file (see hfTokenizerFromJson). */
 export function readHfTokenizerJson(file: string): SentencePieceBpe {
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    text = readTextFileSync(file);
   } catch (e) {
-    throw new RecError('E_DATA_FORMAT', `cannot read tokenizer '${file}': ${(e as Error).message}`, { cause: e, hint: 'check the path and that it is JSON' });
+    throw new RecError('E_DATA_MISSING', `cannot read tokenizer '${file}': ${(e as Error).message}`, { cause: e, hint: 'check the path' });
   }
-  return hfTokenizerFromJson(json, `'${file}'`);
+  return hfTokenizerFromJson(parseJsonText(text, file), `'${file}'`);
 }
