@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { RecError } from '@ed2/core';
+import { RecError, readTextFileSync } from '@ed2/core';
 import type { RunConfig } from './run-experiment'; // type only: no import cycle at run time
 
 /**
@@ -12,7 +12,7 @@ export function readRunConfig(out: string): RunConfig | undefined {
   const file = join(out, 'config.json');
   if (!existsSync(file)) return undefined;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as RunConfig;
+    return JSON.parse(readTextFileSync(file)) as RunConfig; // a config.json edited on Windows may carry a BOM
   } catch (e) {
     throw new RecError('E_RUN_DIR', `${file} is not valid JSON`, { cause: e, hint: 'The run folder is damaged; start a fresh run with another --out.' });
   }
