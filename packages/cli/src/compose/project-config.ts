@@ -75,3 +75,8 @@ export const SECTION_KEYS: readonly string[] = Object.keys(flagKeys);
 
 /** Keys that configure a generative recommender (ignored, with a note, when the model is an id-based one). */
 export const GENERATIVE_KEYS = ['indexer', 'tasks', 'backbone', 'tokenizer', 'finetune', 'lora-rank', 'index-length', 'codebook-size', 'beta1', 'beta2', 'beam', 'valid-users', 'reindex-every', 'item-features', 'no-user', 'static', 'no-mgtr', 'no-exploit'] as const;
+
+/** JSON Schema of the file for editors (`"$schema": "./rec.config.schema.json"`, written by `rec config schema`). */
+export function projectConfigJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(projectConfig, { io: 'input' }) as Record<string, unknown>;
+}
