@@ -43,6 +43,10 @@ describe('runConfigFromFlags', () => {
     expect(e.code).toBe('E_CONFIG');
     expect(e.message).toMatch(/Unrecognized key: "dimm" — set in .*rec\.config\.json: dimm \(rec\.config\.json:general\.models\.sasrec\)/);
     expect(e.hint).toMatch(/^Fix or remove it there/);
+    // a generative option in a general section reaches an id-based model: the top key of its path is named
+    const stray = projectDir('stray-option', { set: { 'backbone.lora.rank': 4 } });
+    const s = errorOf(() => runConfigFromFlags({ ...DEFAULTS, model: 'sasrec' }, { flags: { ...defaulted.flags, model: {} } }, { cwd: stray, registry }));
+    expect(s.message).toMatch(/"backbone".* — set in .*: backbone\.options\.lora\.rank \(rec\.config\.json:general\)/);
     const missing = projectDir('missing-weights', { datasets: { 'synth*': { backbone: 'no/such.bin' } } });
     const m = errorOf(() => runConfigFromFlags(DEFAULTS, defaulted, { cwd: missing, registry }));
     expect(m.code).toBe('E_DATA_MISSING');

@@ -45,9 +45,10 @@ export function withProjectOrigin(e: unknown, r: ResolvedRunConfig): unknown {
   const hits = Object.entries(r.sources)
     .filter(([k, s]) => k.startsWith('modelConfig.') && !s.startsWith('flag ') && s.includes(':'))
     .filter(([k]) => {
-      const leaf = k.slice(k.lastIndexOf('.') + 1);
-      const v = k.split('.').slice(1).reduce<unknown>((at, p) => (at as Record<string, unknown> | undefined)?.[p], r.modelConfig);
-      return e.message.includes(`"${leaf}"`) || e.message.includes(`${leaf}:`) || (typeof v === 'string' && v.length > 2 && e.message.includes(v));
+      // the model's message names a key of the path (quoted, or as `a.b: …`) or the value (a missing file)
+      const path = k.split('.').slice(1);
+      const v = path.reduce<unknown>((at, p) => (at as Record<string, unknown> | undefined)?.[p], r.modelConfig);
+      return path.some((seg) => e.message.includes(`"${seg}"`)) || e.message.includes(`${path[path.length - 1]}:`) || (typeof v === 'string' && v.length > 2 && e.message.includes(v));
     })
     .map(([k, s]) => `${k.slice('modelConfig.'.length)} (${s})`);
   if (!hits.length) return e;
