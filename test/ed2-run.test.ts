@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EventBus, RecError, leaveOneOut, resolveDataset } from '@ed2/core';
-import { buildRegistry, runExperiment, type ExperimentOptions } from '@ed2/cli';
+import { buildRegistry, restoreFinishedRun, runExperiment, type ExperimentOptions } from '@ed2/cli';
+import type { GenerativeRecommender } from '@ed2/generative';
+import type * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rec-ed2-'));
@@ -90,6 +92,56 @@ describe('rec run --model ed2 (end to end on a small synthetic corpus)', () => {
     const bad = rec('recommend', full, '--user', 'nobody');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/user "nobody" is not in dataset/);
+  });
+
+  it('rec index add indexes new items without retraining: existing indices unchanged, the whole index prefix-free, every item reachable', async () => {
+    const copy = join(tmp, 'full-added');
+    cpSync(full, copy, { recursive: true });
+    const source = await (await resolveDataset('synthetic', corpus, buildRegistry())).load();
+    const { id: _id, key: _key, ...twin } = source.items[0]; // item 0's text → the indexer assigns item 0's codes, which are taken
+    const newItems = [
+      { key: 'new-twin', ...twin },
+      { key: 'new-a', title: 'a brand new lamp', categories: ['lighting'] },
+      { key: 'new-b', title: 'another new thing', brand: 'acme' },
+    ];
+    let features: tf.Tensor2D | undefined;
+    const run = await restoreFinishedRun(copy, buildRegistry(), 'auto', async (m) => {
+      features = await (m as GenerativeRecommender).encodeNewItems(newItems);
+    });
+    try {
+      const model = run.model as GenerativeRecommender;
+      const before = model.index.item.tokens.map((t) => t.join(''));
+      const plans = await model.addItems(newItems, features!);
+      expect(plans.map((p) => p.id)).toEqual([40, 41, 42]);
+      expect(model.index.item.tokens.map((t) => t.join(''))).toEqual(before); // existing indices untouched
+      const all = [...before, ...plans.map((p) => p.tokens.join(''))];
+      expect(new Set(all).size).toBe(43);
+      for (const x of all) for (const y of all) if (x !== y) expect(y.startsWith(x)).toBe(false);
+      expect(plans[0].resolution).not.toBe('unique'); // the twin collided with item 0 and was made unique
+      // ranking the whole catalogue returns every item exactly once, the new ones included: each leaf is its own item
+      const ranked = await model.recommend([{ user: 3, history: source.sequences[3], target: source.sequences[3][0] }], 43);
+      expect([...ranked[0].items].sort((a, b) => a - b)).toEqual(Array.from({ length: 43 }, (_, i) => i));
+    } finally {
+      features?.dispose();
+      run.close();
+    }
+    // the CLI path: kept in added-items.json, reported, and ranked by rec recommend afterwards
+    const BIN = resolve(__dirname, '../packages/cli/bin/run.js');
+    const rec = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0' } });
+    const itemsFile = join(tmp, 'new-items.jsonl');
+    writeFileSync(itemsFile, `\ufeff${newItems.map((i) => JSON.stringify(i)).join('\r\n')}\r\n`); // BOM + CRLF tolerated
+    const add = rec('index', 'add', copy, '--items', itemsFile, '--users', '30', '-k', '10', '--json');
+    expect(add.status, add.stderr).toBe(0);
+    const out = JSON.parse(add.stdout) as { items: { key: string; usersWithItInTopK: number }[]; summary: { users: number; catalogue: number } };
+    expect(out.items.map((i) => i.key)).toEqual(['new-twin', 'new-a', 'new-b']);
+    expect(out.summary).toMatchObject({ users: 30, catalogue: 43 });
+    expect(json(copy, 'added-items.json').items.map((i: { id: number }) => i.id)).toEqual([40, 41, 42]);
+    const again = rec('index', 'add', copy, '--items', itemsFile);
+    expect(again.status).not.toBe(0);
+    expect(again.stderr).toMatch(/new item "new-twin" is already in the catalogue/);
+    const r = rec('recommend', copy, '--user', '#3', '-k', '43', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { items: { item: number }[] }).items.map((i) => i.item).sort((a, b) => a - b)).toEqual(Array.from({ length: 43 }, (_, i) => i));
   });
 
   it('interrupted mid joint training, --resume reaches exactly the metrics of the uninterrupted run', async () => {

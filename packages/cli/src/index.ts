@@ -7,3 +7,4 @@ export * from './compose/load-project-config';
 export * from './compose/resolve-run-config';
 export * from './compose/config-sources';
 export * from './render/progress-renderer';
+export * from './compose/restore-finished-run';

@@ -1,12 +1,17 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { RecError, readSafetensors, type Corpus, type Review, type Split } from '@ed2/core';
+import { RecError, readSafetensors, type Corpus, type ItemRecord, type Review, type Split } from '@ed2/core';
 import { itemText, preferenceSummary } from '@ed2/tasks';
 
 /** Item text for semantic extraction: title, description, brand, categories (DESIGN §1.1). */
 export function itemTexts(corpus: Corpus): string[] {
-  return corpus.items.map((it) => itemText(it, ['title', 'description', 'brand', 'categories'], 96) ?? `item ${it.key}`);
+  return corpus.items.map(itemTextOf);
+}
+
+/** One item's text (as `itemTexts`), also for items added after training. */
+export function itemTextOf(it: Omit<ItemRecord, 'id'>): string {
+  return itemText(it as ItemRecord, ['title', 'description', 'brand', 'categories'], 96) ?? `item ${it.key}`;
 }
 
 /** User text: the profile, else the user's reviews, else a summary of the training history's titles and categories. */

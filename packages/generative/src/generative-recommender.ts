@@ -19,6 +19,7 @@ import {
   type EvalCase,
   type Indexer,
   type IndexerKind,
+  type ItemRecord,
   type InstructionSample,
   type InstructionTask,
   type ItemRanking,
@@ -36,7 +37,8 @@ import { countChanged } from '@ed2/indexers';
 import { buildInstructionSamples, SequentialTask } from '@ed2/tasks';
 import type { GenerativeConfig } from './generative-config';
 import { EntityLookup } from './entity-spans';
-import { itemTexts, loadItemFeatures, userTexts } from './entity-features';
+import { itemTextOf, itemTexts, loadItemFeatures, userTexts } from './entity-features';
+import { planNewItemIndices, type NewItemIndex } from './plan-new-item-indices';
 import { IndexRows } from './index-rows';
 import { jointLoss } from './joint-loss';
 
@@ -357,6 +359,73 @@ export class GenerativeRecommender implements TrainableRecommender {
     const prompts = cases.map((cs) => [this.bos, ...this.backbone.tokenize(this.parts.sequential.evalPrompt(index, cs.user, cs.history, this.template))]);
     const hits = await this.backbone.constrainedSearch(prompts, this.trie, { beams: Math.max(this.config.beams, k), topK: k, rows: this.evalRows });
     return hits.map((h) => ({ items: h.map((x) => x.value), scores: h.map((x) => x.score) }));
+  }
+
+  // ---- new items after training (rec index add) ------------------------------------------------------------
+  /** Items added after training, in id order from `corpus.items.length` on. */
+  readonly addedItems: { key: string; id: number; tokens: readonly string[] }[] = [];
+
+  /**
+   * Feature rows of new items' texts, encoded the way stage (a) encoded the catalogue: by the backbone as it was
+   * before training. Call it on a freshly built recommender BEFORE `fit` restores the trained weights (as
+   * `rec index add` does); afterwards the backbone is the trained one and its features would not match the ones
+   * the indexer was trained on. Models trained on an embedding file (`itemFeatures`) need the new items' rows
+   * from that source instead.
+   */
+  async encodeNewItems(items: readonly Omit<ItemRecord, 'id'>[]): Promise<tf.Tensor2D> {
+    if (this.config.itemFeatures) throw new RecError('E_CONFIG', `${this.name} was trained on item features from ${this.config.itemFeatures}, so new items need their feature rows too`, { hint: 'Pass --features <file> (.npy or .safetensors, one row per new item).' });
+    if (this.trie) throw new RecError('E_CONFIG', `${this.name}: encodeNewItems() after fit() would use the trained backbone, not the one the catalogue was encoded with`, { hint: 'Encode new items on a freshly built recommender, then restore it with fit({resume: true}).' });
+    return this.backbone.encode(items.map(itemTextOf));
+  }
+
+  /**
+   * Indexes items that arrived after training, without retraining: from their feature rows [m, d] (see
+   * `encodeNewItems`), the trained item indexer assigns codes, `planNewItemIndices` makes them unique without
+   * touching any existing index, and the trie gains them (ids from `corpus.items.length` on). The vocabulary
+   * needs no new tokens: codes and suffix slots are preallocated. Returns each item's plan.
+   */
+  async addItems(items: readonly Omit<ItemRecord, 'id'>[], features: tf.Tensor2D, options: { events?: TrainContext['events'] } = {}): Promise<(NewItemIndex & { key: string; id: number })[]> {
+    const ix = this.indexers.get('item');
+    const st = this.state.get('item');
+    if (!ix || !st || !this.trie || !this.vocab) throw new RecError('E_CONFIG', `${this.name}: addItems() before fit()`, { hint: 'Restore or train the model first.' });
+    if (!items.length) return [];
+    const known = new Set([...this.parts.corpus.items.map((i) => i.key), ...this.addedItems.map((a) => a.key)]);
+    const dup = items.find((it) => known.has(it.key));
+    if (dup) throw new RecError('E_DATA_FORMAT', `new item "${dup.key}" is already in the catalogue`, { hint: 'Give each new item a key the dataset does not use.' });
+    const x = features;
+    if (x.shape[0] !== items.length) throw new RecError('E_DATA_FORMAT', `${x.shape[0]} feature rows for ${items.length} new items`, { hint: 'Give one feature row per new item, in the same order.' });
+    const featureDim = this.features.get('item')!.shape[1];
+    if (x.shape[1] !== featureDim) throw new RecError('E_DATA_FORMAT', `new items' features are ${x.shape[1]}-wide, the catalogue's ${featureDim}-wide`, { hint: 'Encode new items the way the run encoded its items (same backbone or embedding source).' });
+    const assigned = Int32Array.from(await ix.assign(x));
+    await ix.assign(this.features.get('item')!); // the indexer remembers its last assignment: restore the catalogue's
+    const cb = ix.codebooks()[ix.levels - 1];
+    const plans = planNewItemIndices(st.index.tokens, assigned, items.map((i) => i.key), {
+      prefix: ix.prefix, levels: ix.levels, codebookSize: ix.codebookSize, suffixSlots: this.vocab.layout('item')!.suffixes,
+      lastLevelCodebook: { data: cb.dataSync() as Float32Array, dim: cb.shape[1] ?? 1 },
+    });
+    const out = plans.map((p, j) => ({ ...p, key: items[j].key, id: this.parts.corpus.items.length + this.addedItems.length + j }));
+    this.insertAdded(out);
+    options.events?.info(`${this.name}: indexed ${out.length} new items (${out.filter((o) => o.resolution === 'suffix').length} joined a collision set, ${out.filter((o) => o.resolution === 'rerouted').length} re-routed on the last level)`);
+    return out;
+  }
+
+  /** Restores items added earlier (their stored tokens), e.g. from a run folder's added-items.json. */
+  restoreAddedItems(entries: readonly { key: string; tokens: readonly string[] }[]): void {
+    if (!this.trie || !this.vocab) throw new RecError('E_CONFIG', `${this.name}: restoreAddedItems() before fit()`);
+    this.insertAdded(entries.map((e, j) => ({ ...e, id: this.parts.corpus.items.length + this.addedItems.length + j })));
+  }
+
+  private insertAdded(entries: readonly { key: string; id: number; tokens: readonly string[] }[]): void {
+    for (const e of entries) {
+      const ids = e.tokens.map((t) => {
+        const id = this.vocab!.id(t);
+        if (id === undefined) throw new RecError('E_DATA_FORMAT', `new item "${e.key}": token ${t} is not in the index vocabulary`, { hint: 'Index new items with the run they were made for.' });
+        return id;
+      });
+      if (this.trie!.walk(ids)?.complete) throw new RecError('E_INTERNAL', `new item "${e.key}": index ${e.tokens.join('')} is already taken`);
+      this.trie!.insert(ids, e.id);
+      this.addedItems.push({ key: e.key, id: e.id, tokens: [...e.tokens] });
+    }
   }
 
   /** Drop cached evaluation rows (call after weights change outside fit). */

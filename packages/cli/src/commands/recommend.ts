@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { container } from 'tsyringe';
-import { EventBus, RecError, Rng, Tokens, initBackend, leaveOneOut, resolveDataset, type BackendName, type Recommender } from '@ed2/core';
+import { RecError, type Recommender } from '@ed2/core';
+import { GenerativeRecommender } from '@ed2/generative';
+import type { AddedItemsFile } from './index/add';
 import { BaseCommand } from '../base-command';
-import { readRunConfig } from '../compose/read-run-config';
+import { restoreFinishedRun } from '../compose/restore-finished-run';
 
 export default class Recommend extends BaseCommand {
   static override summary = "Print one user's top-k items (with titles) from a finished run's best weights.";
@@ -23,39 +24,26 @@ export default class Recommend extends BaseCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Recommend);
-    const cfg = readRunConfig(args.run);
-    if (!cfg) throw new RecError('E_RUN_DIR', `${args.run} holds no run (no config.json)`, { hint: 'Pass the folder a `rec run` wrote (runs/<id>).' });
-    const status = existsSync(join(args.run, 'run.json')) ? (JSON.parse(readFileSync(join(args.run, 'run.json'), 'utf8')) as { status?: string }).status : undefined;
-    if (status !== 'done') throw new RecError('E_RUN_DIR', `${args.run} is not a finished run (status: ${status ?? 'unknown'})`, { hint: 'Finish it first: rec run --out <dir> --resume' });
     if (!Number.isInteger(flags.k) || flags.k < 1) throw new RecError('E_CONFIG', `-k ${flags.k} must be a positive integer`, { hint: 'e.g. -k 10' });
-    await initBackend({ backend: flags.backend as BackendName });
-    const registry = this.registry();
-    const events = new EventBus();
-    const corpus = await (await resolveDataset(cfg.dataset, cfg.datasetConfig, registry)).load();
-    const split = leaveOneOut(corpus);
-    const user = flags.user.startsWith('#') ? Number(flags.user.slice(1)) : corpus.users.findIndex((u) => u.key === flags.user);
-    if (!(user >= 0 && user < corpus.users.length)) {
-      throw new RecError('E_CONFIG', `user "${flags.user}" is not in dataset ${corpus.name}`, { hint: `Give a user key (e.g. "${corpus.users[0]?.key}") or a dense id #0..#${corpus.users.length - 1}.` });
-    }
-    const scope = container.createChildContainer();
-    const rng = new Rng(cfg.seed);
-    scope.register(Tokens.Rng, { useValue: rng });
-    scope.register(Tokens.Events, { useValue: events });
-    scope.register(Tokens.Registry, { useValue: registry });
-    scope.register(Tokens.Corpus, { useValue: corpus });
-    scope.register(Tokens.Split, { useValue: split });
-    const model = await registry.create('recommenders', cfg.model, scope, cfg.modelConfig);
+    const run = await restoreFinishedRun(args.run, this.registry(), flags.backend);
+    const { model, corpus } = run;
     try {
-      // a finished run's checkpoint holds its whole schedule: fit() restores it (best weights, indices) without training
-      await model.fit({ corpus, split, rng: rng.fork('fit'), events, checkpointDir: join(args.run, 'checkpoint'), resume: true, validate: async () => ({}) });
+      const user = flags.user.startsWith('#') ? Number(flags.user.slice(1)) : corpus.users.findIndex((u) => u.key === flags.user);
+      if (!(user >= 0 && user < corpus.users.length)) {
+        throw new RecError('E_CONFIG', `user "${flags.user}" is not in dataset ${corpus.name}`, { hint: `Give a user key (e.g. "${corpus.users[0]?.key}") or a dense id #0..#${corpus.users.length - 1}.` });
+      }
+      // items added after training by `rec index add` rank with the catalogue
+      const addedFile = join(args.run, 'added-items.json');
+      const added = existsSync(addedFile) ? (JSON.parse(readFileSync(addedFile, 'utf8')) as AddedItemsFile).items : [];
+      if (added.length && model instanceof GenerativeRecommender) model.restoreAddedItems(added);
       const history = corpus.sequences[user];
       const items = await topItems(model, { user, history, target: history[history.length - 1] }, flags.k);
-      const rows = items.map((id, i) => ({ rank: i + 1, item: id, key: corpus.items[id].key, title: corpus.items[id].title ?? '' }));
+      const describe = (id: number) => corpus.items[id] ?? added.find((a) => a.id === id);
+      const rows = items.map((id, i) => ({ rank: i + 1, item: id, key: describe(id)?.key ?? `#${id}`, title: describe(id)?.title ?? '', ...(id >= corpus.items.length ? { added: true } : {}) }));
       if (flags.json) this.log(JSON.stringify({ user: corpus.users[user].key, items: rows }, null, 2));
-      else for (const r of rows) this.log(`${String(r.rank).padStart(3)}. ${r.key}  ${r.title}`);
+      else for (const r of rows) this.log(`${String(r.rank).padStart(3)}. ${r.key}  ${r.title}${'added' in r ? '  (added after training)' : ''}`);
     } finally {
-      model.dispose();
-      scope.dispose?.();
+      run.close();
     }
   }
 }
