@@ -20,7 +20,7 @@ export default class Run extends BaseCommand {
   ];
 
   static override flags = {
-    model: Flags.string({ char: 'm', description: 'Recommender to train (see `rec components`): ed2 (default), lc-rec, sasrec, gru4rec, …', default: 'ed2' }),
+    model: Flags.string({ char: 'm', description: 'Recommender to train (see `rec components`): ed2 (default), lc-rec, tiger, darec, sasrec, gru4rec, …', default: 'ed2' }),
     indexer: Flags.string({ description: 'Generative models: indexer of both branches (hvqae | rqvae | lsh | static | a plugin).' }),
     tasks: Flags.string({ description: "Generative models: instruction tasks, 'all' or a comma list." }),
     backbone: Flags.string({ description: 'Generative models: llama:<preset> (tiny, mini, stories260k, llama2-7b) or a weights path (.bin, .gguf, safetensors).' }),
@@ -34,6 +34,7 @@ export default class Run extends BaseCommand {
     beam: Flags.integer({ description: 'Beam width of the constrained beam search.' }),
     'valid-users': Flags.integer({ description: 'Users in the seeded validation subsample.' }),
     'reindex-every': Flags.integer({ description: 'Steps between dynamic re-indexings.' }),
+    'index-file': Flags.string({ description: 'Generative models: item indices from a precomputed index file (*.index.json, e.g. Instruments.index.json): the static item indexer.' }),
     'item-features': Flags.string({ description: 'Item features instead of text: run:<SASRec run dir>, or a .safetensors/.npy file.' }),
     'no-user': Flags.boolean({ description: 'Ablation w/o user: item indices only.' }),
     static: Flags.boolean({ description: 'Ablation w/o dynamic: indices computed once and frozen.' }),

@@ -83,6 +83,14 @@ export function applyGenerativeFlags(config: Obj, f: GenerativeFlags): Obj {
   return config;
 }
 
+/** `--index-file <path>`: the item branch becomes the static indexer over that precomputed index (`*.index.json`). */
+export function applyIndexFile(config: Obj, path: string): Obj {
+  const prev = config.itemIndexer as Obj | undefined;
+  const options = prev?.name === 'static' ? ((prev.options as Obj | undefined) ?? {}) : {};
+  config.itemIndexer = { name: 'static', options: { ...options, source: 'file', path } };
+  return config;
+}
+
 /** Whether any generative flag was given (they are an error for id-based models). */
 export function anyGenerativeFlag(f: GenerativeFlags): string | undefined {
   return Object.entries(f).find(([, v]) => v !== undefined && v !== false)?.[0];

@@ -1,7 +1,7 @@
 import { RecError, type BackendName } from '@ed2/core';
 import { configLeaves } from './config-sources';
 import { datasetPattern } from './dataset-pattern';
-import { anyGenerativeFlag, applyGenerativeFlags, setDotted, type GenerativeFlags } from './generative-flags';
+import { anyGenerativeFlag, applyGenerativeFlags, applyIndexFile, setDotted, type GenerativeFlags } from './generative-flags';
 import type { LoadedProjectConfig } from './load-project-config';
 import { parseAssignments } from './parse-assignments';
 import { GENERATIVE_KEYS, type ProjectSection } from './project-config';
@@ -10,7 +10,7 @@ import type { RunConfig } from './run-experiment'; // type only: no import cycle
 type Obj = Record<string, unknown>;
 
 /** Recommenders that take the generative keys (--backbone, --indexer, …). */
-export const GENERATIVE_MODELS: readonly string[] = ['ed2', 'lc-rec'];
+export const GENERATIVE_MODELS: readonly string[] = ['ed2', 'lc-rec', 'tiger'];
 
 export interface ResolveRunInput {
   /** The parsed `rec run` flags by flag name, defaults filled in. */
@@ -142,6 +142,15 @@ export function resolveRunConfig(input: ResolveRunInput): ResolvedRunConfig {
   for (const [k, v] of Object.entries(genFlags)) {
     if (k === 'backbone') replaceBackbone(`flag --${k}`);
     layer(modelConfig, msrc, `flag --${k}`, (c) => applyGenerativeFlags(c, { [k]: v }));
+  }
+  if (flags['index-file'] !== undefined) {
+    if (!generative) throw new RecError('E_CONFIG', `--index-file configures a generative model, not ${model}`, { hint: `Use it with --model ${GENERATIVE_MODELS.join(' | ')}, or drop it.` });
+    layer(modelConfig, msrc, 'flag --index-file', (c) => applyIndexFile(c, flags['index-file'] as string));
+  }
+  // TIGER has a single (item) branch: --indexer sets only its item indexer
+  if (model === 'tiger' && modelConfig.userIndexer !== undefined) {
+    delete modelConfig.userIndexer;
+    for (const k of Object.keys(msrc)) if (k === 'userIndexer' || k.startsWith('userIndexer.')) delete msrc[k];
   }
   if (flags.epochs !== undefined) layer(modelConfig, msrc, 'flag --epochs', (c) => (c.epochs = flags.epochs));
   if (flags.loss !== undefined) layer(modelConfig, msrc, 'flag --loss', (c) => (c.loss = flags.loss));
