@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { readRunConfig } from './read-run-config';
-import { attributeSources } from './config-sources';
 import { writeRunIndex } from './run-index-file';
+import { runManifest } from './run-manifest';
+import { writeRunCharts } from './write-run-charts';
+import { attributeSources } from './config-sources';
 import { container } from 'tsyringe';
 import {
   EventBus,
@@ -132,6 +134,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       test: test.metrics,
       valid: train.bestValid,
       protocol: test.protocol,
+      manifest: runManifest({ corpus, split, stats, test, model, modelConfig, seed: o.seed, backend: backend.name }),
       cases: test.count,
       train: { epochs: train.epochs, bestEpoch: train.bestEpoch, seconds: train.seconds, throughput: train.throughput, resumedFromEpoch: train.resumedFromEpoch },
       evalSeconds: test.seconds,
@@ -144,7 +147,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     await run.writeJson('train-history.json', train.history);
     await writeRunIndex(run, model);
     await run.writeText('test-per-user.json', `${toJson(test, { perCase: true, name: o.model })}\n`);
-    await run.writeText('report.md', reportMarkdown(o, corpus.name, stats.users, stats.items, backend.name, train, test, markdown) + generativeReport(train, perTemplate));
+    await run.writeText('report.md', reportMarkdown(o, corpus.name, stats.users, stats.items, backend.name, train, test, markdown) + generativeReport(train, perTemplate) + (await writeRunCharts(run.path, train, o.events)));
     await run.finish('done');
     return { dir: run.path, backend: backend.name, test, train, markdown };
   } catch (e) {

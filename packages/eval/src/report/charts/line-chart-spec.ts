@@ -16,8 +16,8 @@ export function lineChartSpec(points: readonly LinePoint[], options: { readonly 
     data: { values: points.map((p) => ({ ...p })) },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: options.x, axis: { tickMinStep: 1 } },
-      y: { field: 'y', type: 'quantitative', title: options.y, ...(options.logY ? { scale: { type: 'symlog' } } : {}) },
+      x: { field: 'x', type: 'quantitative', title: options.x, axis: { tickMinStep: 1, format: 'd' } },
+      y: { field: 'y', type: 'quantitative', title: options.y, scale: { zero: false, ...(options.logY ? { type: 'symlog' } : {}) } },
       color: { field: 'series', type: 'nominal', title: null },
     },
   };

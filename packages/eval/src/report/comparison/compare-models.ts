@@ -12,6 +12,8 @@ export interface ComparisonInput {
   /** Per-user test values of each seed's run (same order as `runs`). */
   readonly perUser: readonly { readonly users: readonly number[]; readonly values: Readonly<Record<string, readonly number[]>> }[];
   readonly manifest?: ProtocolManifest;
+  /** Name of another row with the same configuration whose runs this row shares: shown, but not ranked against it. */
+  readonly sameAs?: string;
 }
 
 export interface ComparisonRow {
@@ -24,6 +26,8 @@ export interface ComparisonRow {
   readonly seconds?: number;
   /** Avg.D against the reference row (ablation tables), in percent. */
   readonly avgD?: number;
+  /** The row whose runs this one shares (not ranked: it would tie with them). */
+  readonly sameAs?: string;
 }
 
 export interface MetricLeader {
@@ -48,7 +52,8 @@ export const SIGNIFICANCE_NOTE =
 
 /**
  * A Table-1 style comparison: per metric, the mean (± 95% CI over seeds), the best and second-best
- * rows, the improvement of the best over the second, and their paired per-user significance. With
+ * rows, the improvement of the best over the second, and their paired per-user significance (rows marked
+ * `sameAs` share another row's runs and are not ranked). With
  * `reference` (an ablation's full model), every other row gets Avg.D against it.
  */
 export function compareModels(inputs: readonly ComparisonInput[], metrics: readonly string[], options: { readonly reference?: string } = {}): Comparison {
@@ -62,6 +67,7 @@ export function compareModels(inputs: readonly ComparisonInput[], metrics: reado
       mean: Object.fromEntries(metrics.map((m) => [m, ci[m].mean])),
       ci,
       seeds: r.runs.map((x) => x.seed),
+      ...(r.sameAs !== undefined ? { sameAs: r.sameAs } : {}),
       ...(secs.every((s) => s !== undefined) ? { seconds: secs.reduce((a, b) => a + b!, 0) } : {}),
     };
   });
@@ -70,7 +76,7 @@ export function compareModels(inputs: readonly ComparisonInput[], metrics: reado
   const withD = ref ? rows.map((r) => (r === ref ? r : { ...r, avgD: averageDecrease(ref.mean, r.mean, metrics) })) : rows;
   const leaders: Record<string, MetricLeader> = {};
   for (const m of metrics) {
-    const order = [...withD].sort((a, b) => b.mean[m] - a.mean[m]);
+    const order = withD.filter((r) => r.sameAs === undefined).sort((a, b) => b.mean[m] - a.mean[m]);
     const [best, second] = order;
     const improvement = second && second.mean[m] !== 0 ? (best.mean[m] - second.mean[m]) / second.mean[m] : undefined;
     let test: MetricLeader['test'];

@@ -3,7 +3,7 @@ import type { Comparison } from './compare-models';
 const label = (m: string) => m.replace(/^(hr|ndcg|mrr)/, (s) => s.toUpperCase());
 
 /**
- * The comparison as a Markdown table (Table-1 style): best per metric in bold, second underlined,
+ * The comparison as a Markdown table (Table-1 style): best per metric in bold, second underlined (tied rows alike),
  * `± x` the 95% CI half width over seeds (when more than one), an Improv. row ((best − second) /
  * second) and a p-value row (paired t-test / Wilcoxon of best vs second); Avg.D when the comparison has a reference.
  */
@@ -17,13 +17,16 @@ export function comparisonMarkdown(c: Comparison, options: { readonly title?: st
     const cells = c.metrics.map((m) => {
       const v = r.mean[m].toFixed(4) + (multiSeed ? ` ± ${r.ci[m].halfWidth.toFixed(4)}` : '');
       const lead = c.leaders[m];
-      if (lead.best === r.name) return `**${v}**${lead.test && lead.test.tP < 0.05 ? '*' : ''}`;
-      if (lead.second === r.name) return `<u>${v}</u>`;
+      if (r.sameAs !== undefined) return v;
+      // ties share the mark: every row equal to the best is bold, every row equal to the second underlined
+      const at = (name: string | undefined) => c.rows.find((x) => x.name === name)?.mean[m];
+      if (r.mean[m] === at(lead.best)) return `**${v}**${lead.best === r.name && lead.test && lead.test.tP < 0.05 ? '*' : ''}`;
+      if (r.mean[m] === at(lead.second)) return `<u>${v}</u>`;
       return v;
     });
     const d = hasD ? [r.name === c.reference ? '–' : `${(r.avgD ?? NaN).toFixed(2)}%`] : [];
     const time = hasTime ? [r.seconds === undefined ? '–' : formatSeconds(r.seconds)] : [];
-    lines.push(`| ${escape(r.name)} | ${cells.join(' | ')} | ${d.join('')}${hasD ? ' | ' : ''}${r.seeds.length} |${time.length ? ` ${time[0]} |` : ''}`);
+    lines.push(`| ${escape(r.name)}${r.sameAs !== undefined ? ` (= ${escape(r.sameAs)})` : ''} | ${cells.join(' | ')} | ${d.join('')}${hasD ? ' | ' : ''}${r.seeds.length} |${time.length ? ` ${time[0]} |` : ''}`);
   }
   const pad = [...(hasD ? [''] : []), '', ...(hasTime ? [''] : [])];
   const improv = c.metrics.map((m) => {

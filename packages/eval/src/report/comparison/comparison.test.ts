@@ -64,3 +64,33 @@ describe('compareModels', () => {
     expect(() => compareModels([a], ['hr@10'], { reference: 'zz' })).toThrow(/reference row "zz"/);
   });
 });
+
+describe('compareModels with shared rows', () => {
+  it('a row sharing another row’s runs is shown but not ranked (it would tie with them)', () => {
+    const x = row('full', [[1, 1, 0, 1, 0, 1, 0, 1, 1, 0]]);
+    const y = row('variant', [[1, 0, 0, 1, 0, 1, 0, 0, 1, 0]]);
+    const same = { ...row('length 4', [[1, 1, 0, 1, 0, 1, 0, 1, 1, 0]]), sameAs: 'full' };
+    const cmp = compareModels([x, same, y], ['hr@10'], { reference: 'full' });
+    expect(cmp.leaders['hr@10']).toMatchObject({ best: 'full', second: 'variant', improvement: (0.6 - 0.4) / 0.4 });
+    expect(cmp.rows[1]).toMatchObject({ sameAs: 'full', avgD: 0 });
+    expect(comparisonMarkdown(cmp)).toContain('| length 4 (= full) | 0.6000 |');
+    expect(comparisonCsv(cmp).split('\n')[2].split(',').slice(0, 4)).toEqual(['length 4', '0.6', '0', '']);
+  });
+});
+
+describe('comparisonMarkdown ties', () => {
+  it('every row tied with the best is bold, every row tied with the second underlined; a tie at the top has 0% improvement', () => {
+    const z = (hits: number) => Array.from({ length: 10 }, (_, i) => (i < hits ? 1 : 0));
+    const md = comparisonMarkdown(compareModels([row('p', [z(3)]), row('q', [z(2)]), row('r', [z(2)]), row('t', [z(0)])], ['hr@10']));
+    expect(md).toContain('| p | **0.3000** |');
+    expect(md).toContain('| q | <u>0.2000</u> |');
+    expect(md).toContain('| r | <u>0.2000</u> |');
+    expect(md).toContain('| t | 0.0000 |');
+    const top = compareModels([row('p', [z(3)]), row('q', [z(3)]), row('r', [z(1)])], ['hr@10']);
+    expect(top.leaders['hr@10'].improvement).toBe(0);
+    const md2 = comparisonMarkdown(top);
+    expect(md2).toContain('| p | **0.3000** |');
+    expect(md2).toContain('| q | **0.3000** |');
+    expect(md2).toContain('| r | 0.1000 |');
+  });
+});
