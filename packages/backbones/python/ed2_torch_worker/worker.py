@@ -70,6 +70,7 @@ class Worker:
         self.next_engine += 1
         self.engines[eid] = self.engine
         d = self.engine.describe()
+        print(f"ed2_torch_worker[{os.getpid()}] rank {self.rank}/{self.world}: model {eid} ready on {self.device} ({d['total']} parameters, {sum(p.numel() for _, p in self.engine.trainable)} trainable)", file=sys.stderr, flush=True)
         return {**d, "engine": eid, "values": [to_wire(v) for v in self.engine.get_params()]}
 
     def op_release(self, a):  # one process serves several backbones (TypeScript shares it); each releases its own
