@@ -26,6 +26,8 @@ export function renderProgress(events: EventBus, options: RendererOptions): () =
     : undefined;
   const bars = new Map<string, cliProgress.SingleBar>();
   const started = new Map<string, number>();
+  // the live numbers last seen per operation: a `done` without its own keeps them (the epoch's loss off a terminal)
+  const lastInfo = new Map<string, Readonly<Record<string, number | string>>>();
   const say = (line: string) => (multi ? multi.log(`${line}\n`) : options.write(line));
   const onEvent = (e: RecEvent) => {
     if (e.type === 'log') {
@@ -35,8 +37,11 @@ export function renderProgress(events: EventBus, options: RendererOptions): () =
     }
     if (e.type !== 'progress') return;
     if (!started.has(e.id)) started.set(e.id, Date.now());
-    const payload = { label: e.label, unit: e.unit ?? '', info: fmtInfo(e.info) };
+    const info = e.info ?? (e.done ? lastInfo.get(e.id) : undefined);
+    if (e.info) lastInfo.set(e.id, e.info);
+    const payload = { label: e.label, unit: e.unit ?? '', info: fmtInfo(info) };
     if (e.done) {
+      lastInfo.delete(e.id);
       const bar = bars.get(e.id);
       if (bar) {
         bar.update(e.total || e.current, payload);
@@ -45,7 +50,7 @@ export function renderProgress(events: EventBus, options: RendererOptions): () =
       }
       const secs = (Date.now() - (started.get(e.id) ?? Date.now())) / 1000;
       started.delete(e.id);
-      say(`${e.label}: ${e.current}${e.total ? `/${e.total}` : ''} ${e.unit ?? ''} in ${secs.toFixed(1)}s ${fmtInfo(e.info)}`.replace(/\s+$/, ''));
+      say(`${e.label}: ${e.current}${e.total ? `/${e.total}` : ''} ${e.unit ?? ''} in ${secs.toFixed(1)}s ${fmtInfo(info)}`.replace(/\s+$/, ''));
       return;
     }
     if (!multi) return;

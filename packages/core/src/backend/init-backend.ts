@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { RecError } from '../errors/rec-error';
 import { installWasmGatherGradient } from './wasm-gather-gradient';
+import { withNativeStderrSilenced } from './silence-native-stderr';
 
 export const BACKEND_NAMES = ['auto', 'tensorflow', 'tensorflow-gpu', 'wasm', 'webgpu', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -43,16 +44,21 @@ function requireOrFail(pkg: string): unknown {
   }
 }
 
+/** A TensorFlow addon, its start-up lines silenced unless TF_CPP_MIN_LOG_LEVEL=0 asks for every log line. */
+function loadNative(pkg: string): unknown {
+  return process.env.TF_CPP_MIN_LOG_LEVEL === '0' ? requireOrFail(pkg) : withNativeStderrSilenced(() => requireOrFail(pkg));
+}
+
 /** Built-in loaders; tests may pass overrides to `initBackend` to force failures. */
 export const DEFAULT_LOADERS: Record<Exclude<BackendName, 'auto'>, BackendLoader> = {
   tensorflow: async () => {
-    process.env.TF_CPP_MIN_LOG_LEVEL ??= '2'; // silence TensorFlow's CPU-feature banner
-    requireOrFail('@tensorflow/tfjs-node');
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '2'; // TensorFlow's later info lines (the CPU-feature banner); start-up lines: withNativeStderrSilenced
+    loadNative('@tensorflow/tfjs-node');
     return 'tensorflow';
   },
   'tensorflow-gpu': async () => {
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
-    requireOrFail('@tensorflow/tfjs-node-gpu');
+    loadNative('@tensorflow/tfjs-node-gpu');
     return 'tensorflow';
   },
   webgpu: async () => {
