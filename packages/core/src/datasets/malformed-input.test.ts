@@ -119,6 +119,9 @@ describe('inputs users really have: byte-order marks, CRLF, odd ids, empty data'
     expect(c.items.map((i) => i.key)).toEqual(['5', '4000000000000']);
     expect(c.users.map((u) => u.key)).toEqual(['3', '7000000000000']);
     expect(c.sequences).toEqual([[0], [1, 0, 1]]);
+    const mapped = await lcrec(folder({ 'A.inter.json': JSON.stringify({ '0': [0, 9000000000], '1': [9000000000] }), 'A.item2id': 'X\t0\r\nY\t9000000000\r\n' }));
+    expect(mapped.items.map((i) => i.key)).toEqual(['X', 'Y']);
+    expect(mapped.sequences).toEqual([[0, 1], [1]]);
   });
   it('recbole: a BOM and CRLF line ends load like the plain files (both forms)', async () => {
     const inter = `${INTER}1\t10\t5\t200\n1\t11\t4\t100\n2\t10\t3\t50\n`;
