@@ -5,7 +5,9 @@ import { BaseCommand } from '../base-command';
 import { applySets, benchFlags, parseKs, parseSeeds } from '../compose/bench-flags';
 import { benchComparison } from '../compose/bench-comparison';
 import type { BenchEntry } from '../compose/bench-entry';
+import { applyGenerativeFlags, applyIndexFile } from '../compose/generative-flags';
 import { parseAssignments } from '../compose/parse-assignments';
+import { GENERATIVE_MODELS } from '../compose/resolve-run-config';
 import { runBench } from '../compose/run-bench';
 import { writeBenchOutputs } from '../compose/write-bench-outputs';
 
@@ -24,6 +26,8 @@ export default class Bench extends BaseCommand {
   ];
   static override flags = {
     models: Flags.string({ char: 'm', description: 'Comma-separated recommender names (see `rec components`).', required: true }),
+    beam: Flags.integer({ description: `Beam width of every generative row (${GENERATIVE_MODELS.join(', ')}): one beam for a fair table.` }),
+    'index-file': Flags.string({ description: `Item indices of every generative row (${GENERATIVE_MODELS.join(', ')}) from a precomputed *.index.json (the static item indexer).` }),
     ...benchFlags,
   };
 
@@ -32,6 +36,10 @@ export default class Bench extends BaseCommand {
     if (flags.resume && !flags.out) throw new RecError('E_CONFIG', '--resume needs --out <bench folder>', { hint: 'e.g. rec bench --models sasrec,gru4rec --out runs/b1 --resume' });
     const models = flags.models.split(',').map((s) => s.trim()).filter(Boolean);
     const configs: Record<string, Record<string, unknown>> = Object.fromEntries(models.map((m) => [m, flags.epochs !== undefined ? { epochs: flags.epochs } : {}]));
+    for (const m of models.filter((x) => GENERATIVE_MODELS.includes(x))) {
+      if (flags.beam !== undefined) applyGenerativeFlags(configs[m], { beam: flags.beam });
+      if (flags['index-file'] !== undefined) applyIndexFile(configs[m], flags['index-file']);
+    }
     applySets(configs, flags.set ?? []);
     const entries: BenchEntry[] = models.map((m) => ({ name: m, id: m, model: m, modelConfig: configs[m] }));
     const out = flags.out ?? join('runs', makeRunId('bench'));
