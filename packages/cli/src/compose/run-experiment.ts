@@ -145,7 +145,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       ...(train.extra ? { trainer: train.extra } : {}),
     });
     await run.writeJson('train-history.json', train.history);
-    await writeRunIndex(run, model);
+    await writeRunIndex(run, model, o.events);
     await run.writeText('test-per-user.json', `${toJson(test, { perCase: true, name: o.model })}\n`);
     await run.writeText('report.md', reportMarkdown(o, corpus.name, stats.users, stats.items, backend.name, train, test, markdown) + generativeReport(train, perTemplate) + (await writeRunCharts(run.path, train, o.events)));
     await run.finish('done');

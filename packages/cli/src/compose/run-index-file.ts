@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RecError, type DualIndex, type IndexerKind } from '@ed2/core';
+import { RecError, type DualIndex, type EventBus, type IndexerKind } from '@ed2/core';
 import { INDEX_FORMATS, indexTableOf } from '@ed2/indexers';
 
 /** Where a run folder keeps its final index of `kind` (LC-Rec `X.index.json` form). */
@@ -8,13 +8,20 @@ export function runIndexPath(dir: string, kind: IndexerKind): string {
   return join(dir, 'index', `${kind}.index.json`);
 }
 
-/** The model's final indices (item, and user when dual) as LC-Rec index files, for `rec index export <run>`; nothing for id-based models. */
-export async function writeRunIndex(run: { writeText(name: string, text: string): Promise<string> }, model: unknown): Promise<string[]> {
+/**
+ * The model's final indices (item, and user when dual) as LC-Rec index files, for `rec index export <run>`;
+ * nothing for id-based models. An index the formats cannot hold is a warning, never a failed run.
+ */
+export async function writeRunIndex(run: { writeText(name: string, text: string): Promise<string> }, model: unknown, events?: Pick<EventBus, 'warn'>): Promise<string[]> {
   if (typeof model !== 'object' || model === null || !('index' in model)) return [];
-  const index = (model as { index: DualIndex }).index;
   const written: string[] = [];
-  for (const branch of [index.item, index.user]) {
-    if (branch) written.push(await run.writeText(`index/${branch.kind}.index.json`, INDEX_FORMATS['lcrec-json'].format(indexTableOf(branch))));
+  try {
+    const index = (model as { index: Partial<DualIndex> | undefined }).index;
+    for (const branch of [index?.item, index?.user]) {
+      if (branch && Array.isArray(branch.tokens)) written.push(await run.writeText(`index/${branch.kind}.index.json`, INDEX_FORMATS['lcrec-json'].format(indexTableOf(branch))));
+    }
+  } catch (e) {
+    events?.warn(`the run's index was not written to index/*.index.json (rec index export cannot read this run): ${(e as Error).message}`);
   }
   return written;
 }
