@@ -62,7 +62,7 @@ describe('rec binary', () => {
     expect(r.err).toMatch(/error \[E_PLUGIN_UNKNOWN\]: Unknown recommender "sasrek".*Did you mean "sasrec"/);
     expect(r.err).toMatch(/fix: /);
     const s = rec('data', 'stats', join(tmp, 'nowhere'));
-    expect(s.code).toBe(1);
+    expect(s.code).toBe(3); // data errors exit 3 (README "Exit codes")
     expect(s.err).toContain('E_DATA_MISSING');
   });
 });

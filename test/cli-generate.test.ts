@@ -47,7 +47,7 @@ describe('rec generate', () => {
   it('missing files and unknown formats: a clear error naming them and the fix', () => {
     need(TOK512);
     const missing = rec('generate', '--weights', '../shared/models/stories260K/nowhere.bin', '--tokenizer', TOK512);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(3); // data errors exit 3 (README "Exit codes")
     expect(missing.err).toMatch(/error \[E_DATA_MISSING\]: --weights '\.\.\/shared\/models\/stories260K\/nowhere\.bin' does not exist/);
     expect(missing.err).toMatch(/fix: /);
     const format = rec('generate', '--weights', STORIES, '--tokenizer', TOK512, '--format', 'ggml');

@@ -97,13 +97,13 @@ describe('rec index export | import', () => {
     const bad = join(tmp, 'bad.index.json');
     writeFileSync(bad, '{"0": ["<a_1>", "<b_2>"], "1": ["<a_3>"]}');
     const r = rec('index', 'import', bad, '--out', join(tmp, 'never.index.json'));
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3); // data errors exit 3 (README "Exit codes")
     expect(r.err).toMatch(/error \[E_DATA_FORMAT\]: .*bad\.index\.json \(key "1"\): mixes code lengths/);
     expect(r.err).toMatch(/fix: /);
     expect(existsSync(join(tmp, 'never.index.json'))).toBe(false);
     // 30 synthetic items, an index of 9,922: unknown items
     const big = rec('index', 'export', join(DATA, 'Instruments.index.json'), '--format', 'csv', '--out', join(tmp, 'never.csv'), ...corpus);
-    expect(big.code).toBe(1);
+    expect(big.code).toBe(3);
     expect(big.err).toMatch(/Instruments\.index\.json \(key "30"\): names unknown item 30/);
     const noIndex = rec('index', 'export', tmp, '--format', 'csv', '--out', join(tmp, 'never.csv'));
     expect(noIndex.err).toMatch(/error \[E_RUN_DIR\]: .* holds no item index/);

@@ -75,7 +75,7 @@ describe('rec run (composition root)', () => {
     const err = await runExperiment(options(join(tmp, 'e4'), { dataset: bad, datasetConfig: {} })).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'E_DATA_FORMAT' });
     expect((err as Error).message).toContain('Bad.inter.json');
-    expect(JSON.parse(readFileSync(join(tmp, 'e4', 'run.json'), 'utf8')).status).toBe('failed');
+    expect(existsSync(join(tmp, 'e4'))).toBe(false); // malformed data is refused before a run folder is made
     const other = join(tmp, 'not-a-run');
     mkdirSync(other);
     writeFileSync(join(other, 'notes.txt'), 'mine');

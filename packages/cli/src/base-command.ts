@@ -2,6 +2,7 @@ import { Command, Flags } from '@oclif/core';
 import { EventBus, RecError, type PluginRegistry } from '@ed2/core';
 import { buildRegistry, type InstalledPlugin } from './compose/build-registry';
 import { renderProgress } from './render/progress-renderer';
+import { exitCodeOf } from './exit-code';
 
 /**
  * Shared plumbing of every `rec` command: the plugin registry (first-party + installed plugins),
@@ -42,7 +43,7 @@ export abstract class BaseCommand extends Command {
     if (RecError.is(err)) {
       process.stderr.write(`error [${err.code}]: ${err.message}\n`);
       if (err.hint) process.stderr.write(`  fix: ${err.hint}\n`);
-      this.exit(err.code === 'E_ABORTED' ? 130 : err.code === 'E_CONFIG' || err.code === 'E_PLUGIN_UNKNOWN' ? 2 : 1);
+      this.exit(exitCodeOf(err)); // one rule for every command: see exit-code.ts
     }
     return super.catch(err);
   }

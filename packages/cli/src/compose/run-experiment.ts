@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRunConfig } from './read-run-config';
+import { configDiff, describeChanges } from './config-diff';
 import { writeRunIndex } from './run-index-file';
 import { runManifest } from './run-manifest';
 import { writeRunCharts } from './write-run-charts';
@@ -88,16 +90,28 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   };
   const out = o.out ?? join('runs', makeRunId(o.model));
   if (o.resume) checkResumable(out, config, (c) => o.registry.parseConfig('recommenders', o.model, c) as Record<string, unknown>);
+  // Bad input is refused before a run folder is made: evaluator options, the dataset (name, path, format), its split.
+  if (!Number.isInteger(o.evalBatchSize) || o.evalBatchSize < 1) {
+    throw new RecError('E_CONFIG', `--eval-batch ${o.evalBatchSize} is not a positive number of users per evaluation batch`, { hint: 'e.g. --eval-batch 512 (the default).' });
+  }
+  const evaluator = new Evaluator({ ks: [...o.ks], excludeSeen: o.excludeSeen, batchSize: o.evalBatchSize });
+  const loader = await resolveDataset(o.dataset, o.datasetConfig ?? {}, o.registry);
+  const corpus = await loader.load({ signal: o.signal });
+  const split = leaveOneOut(corpus, { events: o.events });
+  if (split.test.length === 0) {
+    throw new RecError('E_DATA_FORMAT', `dataset ${corpus.name} (${o.dataset}): no user has the 3 interactions a leave-one-out split needs (train, validation, test)`, {
+      hint: 'Use a dataset with longer user histories (or a weaker k-core filter).',
+    });
+  }
+  const stats = corpusStats(corpus);
+  // a finished run's metrics stand whatever a later --resume meets (a damaged checkpoint, an interrupt)
+  const wasDone = o.resume && previousStatus(out) === 'done';
   const run = await RunDirectory.create(out, { resume: o.resume, info: { model: o.model, dataset: o.dataset, seed: o.seed, argv: o.argv ?? [] } });
   const scope = container.createChildContainer();
   let model: TrainableRecommender | undefined;
   try {
     await run.writeJson('config.json', { ...config, backend: backend.name, ...(o.sources ? { sources: attributeSources({ ...config, backend: backend.name }, o.sources) } : {}) });
     o.events.info(`run folder ${run.path}${run.resumed ? ' (resuming from its checkpoint)' : ''}, backend ${backend.name}`);
-    const loader = await resolveDataset(o.dataset, o.datasetConfig ?? {}, o.registry);
-    const corpus = await loader.load({ signal: o.signal });
-    const split = leaveOneOut(corpus, { events: o.events });
-    const stats = corpusStats(corpus);
     o.events.info(`dataset ${corpus.name}: ${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`);
     const rng = new Rng(o.seed);
     scope.register(Tokens.Rng, { useValue: rng });
@@ -111,7 +125,6 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     if (typeof model.fit !== 'function') {
       throw new RecError('E_UNSUPPORTED', `Recommender "${o.model}" cannot be trained by \`rec run\` (it has no fit())`, { hint: 'Pick a trainable recommender (see `rec components`).' });
     }
-    const evaluator = new Evaluator({ ks: [...o.ks], excludeSeen: o.excludeSeen, batchSize: o.evalBatchSize });
     const evalOpts = (label: string) => ({ events: o.events, signal: o.signal, label });
     const train = await model.fit({
       corpus,
@@ -121,6 +134,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       signal: o.signal,
       checkpointDir: run.checkpointDir,
       resume: run.resumed,
+      onEpoch: async (history) => void (await run.writeJson('train-history.json', history)),
       validate: async (m): Promise<MetricValues> => (await evaluator.evaluate(m, split.valid, evalOpts('valid'))).metrics,
       validateOn: async (m, cases): Promise<MetricValues> => (await evaluator.evaluate(m, cases, evalOpts('valid'))).metrics,
     });
@@ -151,10 +165,10 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     await run.finish('done');
     return { dir: run.path, backend: backend.name, test, train, markdown };
   } catch (e) {
-    await run.finish(RecError.is(e, 'E_ABORTED') || o.signal.aborted ? 'interrupted' : 'failed', e).catch(() => run.release());
+    await run.finish(wasDone ? 'done' : RecError.is(e, 'E_ABORTED') || o.signal.aborted ? 'interrupted' : 'failed', e).catch(() => run.release());
     throw e;
   } finally {
-    model?.dispose();
+    if (typeof model?.dispose === 'function') model.dispose(); // a plugin's product may lack it: never hide the real error
     scope.dispose?.();
   }
 }
@@ -177,12 +191,22 @@ function checkResumable(out: string, config: RunConfig, normalize: (modelConfig:
     }
   }
   // The training budget may change on resume (train longer, or stop now and test the best weights).
-  const budget = new Set(['epochs', 'patience']);
-  const strip = (c: Readonly<Record<string, unknown>>) => JSON.stringify(Object.fromEntries(Object.entries(c).filter(([k]) => !budget.has(k))));
-  const a = strip(normalize(stored.modelConfig));
-  const b = strip(config.modelConfig);
-  if (a !== b) {
-    throw new RecError('E_CONFIG', `--resume: the model options differ from the run being resumed (${a} there, ${b} now)`, { hint: 'Resume with the same options, or start a new run with another --out.' });
+  const budget = new Set(['epochs', 'patience', 'checkpointEvery']);
+  const strip = (c: Readonly<Record<string, unknown>>) => Object.fromEntries(Object.entries(c).filter(([k]) => !budget.has(k)));
+  const changes = configDiff(strip(normalize(stored.modelConfig)), strip(config.modelConfig), 'modelConfig');
+  if (changes.length) {
+    throw new RecError('E_CONFIG', `--resume: the model options differ from the run being resumed: ${describeChanges(changes)}`, {
+      hint: `Resume with the stored value${changes.length > 1 ? 's' : ''} (or drop the flag${changes.length > 1 ? 's' : ''}), or start a new run with another --out.`,
+    });
+  }
+}
+
+/** The status in `<out>/run.json` (undefined when there is none or it cannot be read: RunDirectory judges it). */
+function previousStatus(out: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { status?: string }).status;
+  } catch {
+    return undefined;
   }
 }
 
