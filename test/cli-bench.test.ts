@@ -87,5 +87,9 @@ describe('rec bench', () => {
     expect(r.code).toBe(0);
     expect(r.err.match(/skipped \(--resume\)/g)).toHaveLength(2);
     expect(readFileSync(join(out, 'bench.csv'), 'utf8')).toBe(before);
+    // a finished run with other options is not silently reused
+    const changed = rec(...args.map((a) => (a === 'sasrec.heads=1' ? 'sasrec.heads=2' : a)), '--resume');
+    expect(changed.code).not.toBe(0);
+    expect(changed.err).toContain('model options differ');
   });
 });

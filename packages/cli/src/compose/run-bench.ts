@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { RecError, type BackendName, type EventBus, type PluginRegistry } from '@ed2/core';
 import { parseProtocolManifest, type ProtocolManifest } from '@ed2/eval';
 import type { BenchEntry } from './bench-entry';
+import { readRunConfig } from './read-run-config';
 import { runExperiment } from './run-experiment';
 
 export interface BenchOptions {
@@ -49,7 +50,8 @@ export interface BenchRow {
  * Trains and tests every entry once per seed through `runExperiment` (the code of `rec run`), one run folder per
  * entry × seed under `out`, and reads each run's metrics, manifest and per-user values back from its folder.
  * Entries whose model options are equal after the schema fills defaults share one set of runs (an ablation's
- * "index length 4" is the full model when 4 is the default). With `resume`, finished runs are skipped.
+ * "index length 4" is the full model when 4 is the default). With `resume`, finished runs of the same experiment
+ * are skipped.
  */
 export async function runBench(o: BenchOptions): Promise<BenchRow[]> {
   if (o.entries.length === 0) throw new RecError('E_CONFIG', 'rec bench: no models to run', { hint: 'Name them with --models, e.g. --models sasrec,gru4rec.' });
@@ -80,7 +82,7 @@ export async function runBench(o: BenchOptions): Promise<BenchRow[]> {
       const dir = join(o.out, entry.id, `seed-${seed}`);
       const status = runStatus(dir);
       let trained = false;
-      if (status === 'done' && o.resume) {
+      if (status === 'done' && o.resume && sameExperiment(dir, keys[i], o, seed)) {
         o.events.info(`bench: ${entry.name} seed ${seed} is finished in ${dir}; skipped (--resume)`);
       } else {
         o.events.info(`bench: ${entry.name} seed ${seed} → ${dir}`);
@@ -110,6 +112,18 @@ export async function runBench(o: BenchOptions): Promise<BenchRow[]> {
   }
   progress.done();
   return rows;
+}
+
+/**
+ * Whether a finished run folder holds the experiment asked for now (model and options after defaults, data, seed,
+ * cut-offs, masking). A finished run with other settings is handed to `rec run --resume`, which continues it when
+ * only the budget changed and otherwise refuses, naming the difference.
+ */
+function sameExperiment(dir: string, key: string, o: BenchOptions, seed: number): boolean {
+  const c = readRunConfig(dir);
+  if (!c) return false;
+  const stored = `${c.model}\n${JSON.stringify(o.registry.parseConfig('recommenders', c.model, c.modelConfig))}`;
+  return stored === key && c.dataset === o.dataset && c.seed === seed && JSON.stringify(c.eval) === JSON.stringify({ ks: [...o.ks], excludeSeen: o.excludeSeen }) && JSON.stringify(c.datasetConfig ?? {}) === JSON.stringify(o.datasetConfig ?? {});
 }
 
 function runStatus(dir: string): string | undefined {
