@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EventBus, RecError } from '@ed2/core';
 import { buildRegistry, runExperiment, type ExperimentOptions } from '@ed2/cli';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,5 +98,47 @@ describe('rec run --model ed2 with --backbone torch (PyTorch worker, end to end)
     expect(logs.some((m) => /resumed at epoch 1, step 3\b/.test(m))).toBe(true);
     expect(again.test.metrics).toEqual(json(full, 'metrics.json').test);
     expect(json(out, 'run.json').status).toBe('done');
+  });
+});
+
+// The installed `rec` binary (packages/cli/bin/run.js → dist).
+const BIN = resolve(__dirname, '../packages/cli/bin/run.js');
+const MODELS = resolve(__dirname, '../../shared/models/stories260K');
+/** Runs `rec` without blocking this process (a blocked test worker misses vitest's heartbeats). */
+function rec(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const c = spawn(process.execPath, [BIN, ...args], { cwd: tmp, env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    c.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    c.on('close', (status) => res({ status, stdout, stderr }));
+  });
+}
+
+describe('rec binary with the torch backbone', () => {
+  it('rec run --backbone torch:<stories260K weights> trains ED² with PEFT LoRA in the worker on a tiny budget', async () => {
+    for (const f of ['stories260K.bin', 'tok512.bin']) if (!existsSync(join(MODELS, f))) throw new Error(`missing test model file ${join(MODELS, f)} (see /work/shared/models/README.md)`);
+    const out = join(tmp, 'cli');
+    const r = await rec('run', '--backbone', `torch:${join(MODELS, 'stories260K.bin')}`, '--tokenizer', join(MODELS, 'tok512.bin'), '--dataset', 'synthetic', '--dataset-set', 'numUsers=40', '--dataset-set', 'numItems=16', '--dataset-set', 'maxLength=8',
+      '--epochs', '1', '--set', 'stepsPerEpoch=3', '--set', 'warmupEpochs=1', '--set', 'batchSize=4', '--set', 'maxHistory=3', '--valid-users', '6', '--beam', '4', '--index-length', '2', '--codebook-size', '4', '--set', 'backbone.threads=1', '--out', out, '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const cfg = json(out, 'config.json');
+    expect(cfg.modelConfig.backbone).toMatchObject({ name: 'torch', options: { weights: join(MODELS, 'stories260K.bin'), finetune: 'auto' } });
+    const h = json(out, 'train-history.json') as { loss: number }[];
+    expect(h.length).toBe(1);
+    expect(Number.isFinite(h[0].loss)).toBe(true);
+    expect((JSON.parse(r.stdout) as { test: Record<string, number> }).test).toHaveProperty('hr@10');
+  });
+
+  it('rec doctor reports the worker\'s python, torch, transformers and peft versions and devices', async () => {
+    const r = await rec('doctor', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const d = (JSON.parse(r.stdout) as { torch: { python: string; torch: string; peft: string; transformers: string; pythonVersion: string; devices: string[]; missing: string[] } }).torch;
+    // the versions as the interpreter itself reports them
+    const py = (JSON.parse(execFileSync(d.python, ['-c', 'import json,platform,torch,peft,transformers;print(json.dumps([platform.python_version(),torch.__version__,peft.__version__,transformers.__version__]))'], { encoding: 'utf8' })) as string[]);
+    expect([d.pythonVersion, d.torch, d.peft, d.transformers]).toEqual(py);
+    expect(d.missing).toEqual([]);
+    expect(d.devices[0]).toBe('cpu');
   });
 });

@@ -15,9 +15,11 @@ export default class Doctor extends BaseCommand {
     const { flags } = await this.parse(Doctor);
     const info = await initBackend({ backend: flags.backend as BackendName });
     const d = await describeBackends({ probe: flags.probe });
+    const { probeTorchEnvironment } = await import('@ed2/backbones'); // the torch backbone's Python side (a few seconds: imports torch)
+    const torch = probeTorchEnvironment();
     const plugins = this.registry().pluginNames();
     if (flags.json) {
-      this.log(JSON.stringify({ backend: info.name, skipped: info.skipped, ...d, node: process.version, plugins }, null, 2));
+      this.log(JSON.stringify({ backend: info.name, skipped: info.skipped, ...d, node: process.version, plugins, torch }, null, 2));
       return;
     }
     this.log(`backend:     ${info.name}${d.tensorflowVersion ? ` (TensorFlow ${d.tensorflowVersion})` : ''}${d.threads ? `, ${d.threads} threads` : ''}`);
@@ -27,5 +29,7 @@ export default class Doctor extends BaseCommand {
     for (const s of info.skipped) this.log(`not used:    ${s.name} — ${s.reason}`);
     for (const s of d.notInUse) this.log(`faster:      ${s.name} — ${s.reason}`);
     this.log(`plugins:     ${plugins.join(', ')}`);
+    if (torch.missing.length) this.log(`torch:       not usable — ${torch.missing.includes('python') ? `${torch.python} (from ${torch.source}) does not run` : `${torch.python} (from ${torch.source}) lacks ${torch.missing.join(', ')}`}; fix: python3 -m venv .venv && .venv/bin/pip install -r packages/backbones/python/ed2_torch_worker/requirements.txt, or set REC_PYTHON`);
+    else this.log(`torch:       python ${torch.pythonVersion} (${torch.python}, from ${torch.source}) · torch ${torch.torch} · transformers ${torch.transformers} · peft ${torch.peft} · devices ${torch.devices.join(', ')}`);
   }
 }
