@@ -10,12 +10,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 // strong sequential dynamics (the successor of the last item follows 85% of the time), as in ed2-run.test.ts
 const corpus = { numUsers: 200, numItems: 100, maxLength: 14, chainProbability: 0.85, stayProbability: 0.05 };
-/** DARec scaled to a test: a 2-layer LLaMA of width 32, a short coarse stage, 3 steps per dynamic setting. */
+/** DARec scaled to a test: a 2-layer LLaMA of width 32, 3 × 20 coarse steps, 5 steps per dynamic setting. */
 const darecSmall = {
   backbone: { name: 'llama', options: { model: { dim: 32, nLayers: 2, nHeads: 2, nKvHeads: 2, hiddenDim: 64, maxSeqLen: 256 } } },
-  coarseEpochs: 4,
-  stepsPerEpoch: 30,
-  dynamicSteps: 10,
+  coarseEpochs: 3,
+  stepsPerEpoch: 20,
+  dynamicSteps: 5,
   validUsers: 100,
   maxHistory: 6,
   itemTextTokens: 8,
@@ -53,7 +53,7 @@ describe('rec run --model darec (end to end on a small synthetic corpus)', () =>
     for (const s of split.train) for (const i of s) counts[i]++;
     const top = counts.map((c, i) => [c, i]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, 10).map((x) => x[1]);
     const popHr10 = split.test.filter((c) => top.includes(c.target)).length / split.test.length;
-    console.log(`darec hr@10 ${r.test.metrics['hr@10']} ndcg@10 ${r.test.metrics['ndcg@10']} popularity hr@10 ${popHr10} train ${r.train.seconds}s`);
+    // measured 0.89 against 0.13: "clearly" = at least twice popularity
     expect(r.test.metrics['hr@10']).toBeGreaterThan(popHr10 * 2);
   }, 300_000);
 });

@@ -19,7 +19,11 @@ export const darecConfig = z
     contextMask: z.boolean().default(true).describe("Context masking: an item's tokens attend only within that item (on top of the causal mask); false = plain causal attention."),
     cfDim: z.number().int().positive().default(32).describe('Width of the jointly trained CF model (one-block SASRec-style encoder).'),
     cfWeight: z.number().min(0).default(1).describe("Weight of the CF model's own next-item cross-entropy."),
-    injectUser: z.boolean().default(true).describe("Collaborative injection: the CF user state, projected to the LLM width, as a soft prefix token every layer's attention reads."),
+    injectUser: z.boolean().default(true).describe('Collaborative injection: the CF user state, projected to the LLM width, as a user token in the prompt (see userToken).'),
+    userToken: z
+      .enum(['end', 'start'])
+      .default('end')
+      .describe("Where the CF user token sits: 'end' = the read-out position (its CF state queries every layer's attention over the history and reaches the item head through the residual stream), 'start' = a soft prefix after <s>."),
     injectItem: z.boolean().default(true).describe("Collaborative injection: each item token's row = learned item table + projected CF item embedding."),
     alignWeight: z.number().min(0).default(0.5).describe('Coarse stage: weight of item-text → item-token alignment (CE over all items through the item head).'),
     hardNegatives: z.number().int().min(0).default(4).describe('Coarse stage: hard negatives per target (most attribute-similar items never bought together with it; 0 = off).'),

@@ -15,14 +15,15 @@ export interface DarecPromptParts {
   readonly itemText: readonly (readonly number[])[];
   /** Words → ids (the backbone tokenizer). */
   readonly tokenize: (text: string) => number[];
-  /** Put a per-sample user prefix token after BOS. */
-  readonly userPrefix: boolean;
+  /** Put the per-sample user token: `start` (a soft prefix after BOS) or `end` (the read-out position); none when absent. */
+  readonly userToken?: 'start' | 'end';
 }
 
 /**
- * DARec's prompts. Next item: `<s> <user_b> history : <item_i> title: …; brand: … ; <item_j> … ; next item :`
+ * DARec's prompts. Next item: `<s> history : <item_i> title: …; brand: … ; <item_j> … ; next item : <user_b>`
  * (each `<item_i>` followed by its attribute text forms one item span; `<user_b>` is the b-th row after the item
- * rows, filled per batch with the projected CF user embedding). Alignment: `<s> describe : title: …; … item :`
+ * rows, filled per batch with the projected CF user embedding; at `end` it is the read-out position, at `start`
+ * a soft prefix right after `<s>`). Alignment: `<s> describe : title: …; … item :`
  * (the text is a span). The item head reads the last position.
  */
 export class DarecPrompts {
@@ -45,7 +46,8 @@ export class DarecPrompts {
 
   /** `history` (oldest first, already cut to maxHistory) of the b-th sample of a batch. */
   sequential(history: readonly number[], b: number): DarecPrompt {
-    const ids = [this.p.bos, ...(this.p.userPrefix ? [this.p.itemBase + this.p.numItems + b] : []), ...this.head];
+    const user = this.p.itemBase + this.p.numItems + b;
+    const ids = [this.p.bos, ...(this.p.userToken === 'start' ? [user] : []), ...this.head];
     const spans: ItemSpan[] = [];
     for (const item of history) {
       const start = ids.length;
@@ -53,7 +55,7 @@ export class DarecPrompts {
       spans.push({ start, end: ids.length });
       ids.push(...this.sep);
     }
-    ids.push(...this.tail);
+    ids.push(...this.tail, ...(this.p.userToken === 'end' ? [user] : []));
     return { ids, spans };
   }
 

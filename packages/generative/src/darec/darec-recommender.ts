@@ -51,7 +51,7 @@ export class DarecRecommender implements TrainableRecommender {
     const n = split.numItems;
     const tok = (t: string) => backbone.tokenize(t);
     const itemText = corpus.items.map((it) => tok(attributeText(it, config.fields)).slice(0, config.itemTextTokens));
-    this.prompts = new DarecPrompts({ bos: backbone.bosId, itemBase: backbone.baseVocabSize, numItems: n, itemText, tokenize: tok, userPrefix: config.injectUser });
+    this.prompts = new DarecPrompts({ bos: backbone.bosId, itemBase: backbone.baseVocabSize, numItems: n, itemText, tokenize: tok, ...(config.injectUser ? { userToken: config.userToken } : {}) });
     this.net = new DarecNetwork(backbone.model, { numItems: n, cfDim: config.cfDim, cfMaxLen: config.maxHistory, injectUser: config.injectUser, injectItem: config.injectItem, contextMask: config.contextMask }, new Rng(`${parts.seed}/init`));
     split.train.forEach((seq, user) => {
       for (let t = 1; t < seq.length; t++) this.samples.push({ user, history: seq.slice(Math.max(0, t - config.maxHistory), t), target: seq[t] });
