@@ -123,7 +123,20 @@ export class GenerativeRecommender implements TrainableRecommender {
     if (this.config.itemFeatures) this.features.set('item', await loadItemFeatures(this.config.itemFeatures, corpus.items.length));
     else this.features.set('item', await this.encodeTexts('item', itemTexts(corpus), ctx));
     if (this.indexers.has('user')) this.features.set('user', await this.encodeTexts('user', userTexts(corpus, split), ctx));
+    for (const [branch, x] of this.features) await this.assertFinite(branch, x); // before anything is checkpointed
     if (file) await saveCheckpoint(file, { tensors: Object.fromEntries(this.features) });
+  }
+
+  /** E_NUMERIC when features hold a NaN or an infinity (garbage backbone weights, a damaged features file). */
+  private async assertFinite(branch: IndexerKind, x: tf.Tensor2D): Promise<void> {
+    const bad = tf.tidy(() => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(x)), 'int32')));
+    const count = (await bad.data())[0];
+    bad.dispose();
+    if (count === 0) return;
+    const source = branch === 'item' && this.config.itemFeatures ? `the item features of ${this.config.itemFeatures}` : `the ${branch} text features the backbone encoded`;
+    throw new RecError('E_NUMERIC', `${this.name}: ${source} hold ${count} NaN or infinite values of ${x.size} (rows ${x.shape[0]}); nothing was checkpointed`, {
+      hint: branch === 'item' && this.config.itemFeatures ? 'Recompute that features file.' : 'The backbone weights hold garbage (NaN or huge values): check or replace the --backbone weights file, then --resume.',
+    });
   }
 
   private async encodeTexts(branch: IndexerKind, texts: string[], ctx: TrainContext): Promise<tf.Tensor2D> {
@@ -256,8 +269,10 @@ export class GenerativeRecommender implements TrainableRecommender {
       bestCodes = new Map([...this.state].map(([k, s]) => [k, Int32Array.from(s.codes)]));
     };
     try {
+      const toHistory = (h: LoopProgress['history'][number]) => ({ epoch: h.epoch, loss: h.loss, ...(h.lr !== undefined ? { lr: h.lr * c.learningRate } : {}), ...(h.valid ? { valid: h.valid } : {}), seconds: h.seconds, ...(h.terms ? { terms: h.terms } : {}) });
       const loop = await runTrainingLoop({
         name: this.name,
+        ...(ctx.onEpoch ? { onEpoch: (h: LoopProgress['history']) => ctx.onEpoch!(h.map(toHistory)) } : {}),
         epochs: c.epochs,
         stepsPerEpoch,
         patience: c.patience,
@@ -329,12 +344,12 @@ export class GenerativeRecommender implements TrainableRecommender {
         },
       });
       const p = loop.progress;
-      const history = p.history.map((h) => ({ epoch: h.epoch, loss: h.loss, ...(h.lr !== undefined ? { lr: h.lr * c.learningRate } : {}), ...(h.valid ? { valid: h.valid } : {}), seconds: h.seconds, ...(h.terms ? { terms: h.terms } : {}) }));
+      const history = p.history.map(toHistory);
       return {
         epochs: p.history.length,
         bestEpoch: p.bestEpoch,
         bestValid: p.bestValid,
-        seconds: (performance.now() - t0) / 1000,
+        seconds: (performance.now() - t0) / 1000 + loop.previousSeconds, // the loop's time of earlier attempts too
         ...(loop.resumedFrom ? { resumedFromEpoch: loop.resumedFrom.epoch } : {}),
         history,
         extra: {

@@ -41,7 +41,7 @@ describe('runTrainingLoop', () => {
 
   it('names a non-finite loss term and a non-finite gradient, and a mid-epoch checkpoint as the last good one', async () => {
     const term = scripted((e, s) => ({ loss: 1, terms: { llm: 1, id: e === 1 && s === 1 ? Number.POSITIVE_INFINITY : 0.5 } }));
-    await expect(runTrainingLoop(term.options)).rejects.toThrow(/the loss term 'id' is Infinity at epoch 1, step 2 .*no checkpoint was written yet/);
+    await expect(runTrainingLoop(term.options)).rejects.toThrow(/the loss term 'id' is Infinity at epoch 1, step 2 .*this training loop wrote no checkpoint yet/);
     const grad = scripted((e, s) => (e === 1 && s === 3 ? { loss: 0.7, nonFiniteGradient: 'encoder/0/wq' } : { loss: 1 }), { checkpointEvery: 2 });
     await expect(runTrainingLoop(grad.options)).rejects.toThrow(/the gradient of encoder\/0\/wq is not finite \(loss 0.7\) at epoch 1, step 4 .*\(at epoch 1, step 2\)/);
     expect(grad.saved.map((p) => [p.epoch, p.step])).toEqual([[1, 2]]);
@@ -75,6 +75,7 @@ describe('runTrainingLoop', () => {
     const resumed = await runTrainingLoop({ ...options, epochs: 2, restore: async () => earlier });
     expect(resumed.resumedFrom).toEqual({ epoch: 2, step: 0 });
     expect(resumed.seconds).toBeGreaterThanOrEqual(1000);
+    expect(resumed.previousSeconds).toBe(1000);
     expect(saved.at(-1)!.seconds).toBeGreaterThanOrEqual(1000);
   });
 

@@ -75,7 +75,10 @@ export interface TrainingLoopOptions {
 export interface LoopReport {
   readonly progress: LoopProgress;
   readonly resumedFrom?: { epoch: number; step: number };
+  /** Training seconds over every attempt (`previousSeconds` + this one). */
   readonly seconds: number;
+  /** The seconds of earlier attempts (restored from the checkpoint). */
+  readonly previousSeconds: number;
   readonly steps: number;
 }
 
@@ -85,7 +88,7 @@ function fresh(): LoopProgress {
 
 /** Where the last checkpoint stands, for the non-finite error. */
 function describeCheckpoint(at: { epoch: number; step: number } | undefined, dir: string | undefined): string {
-  if (!at) return 'no checkpoint was written yet (the run cannot be resumed; start it again with a lower learning rate)';
+  if (!at) return 'this training loop wrote no checkpoint yet (--resume starts it again from its first step)';
   const where = at.step > 0 ? `epoch ${at.epoch}, step ${at.step}` : at.epoch > 1 ? `the end of epoch ${at.epoch - 1}` : 'the start';
   return `the last good checkpoint (at ${where})${dir ? ` is ${dir}` : ' is kept'}; --resume continues from it`;
 }
@@ -191,7 +194,7 @@ export async function runTrainingLoop(o: TrainingLoopOptions): Promise<LoopRepor
     if (o.onEpoch) await o.onEpoch(p.history);
   }
   if (p.bestEpoch > 0) o.restoreBest?.();
-  return { progress: p, ...(resumedFrom ? { resumedFrom } : {}), seconds: elapsed(), steps };
+  return { progress: p, ...(resumedFrom ? { resumedFrom } : {}), seconds: elapsed(), previousSeconds: baseSeconds, steps };
 }
 
 /** The fix for an early-stopping metric validation did not compute: a computed one of its family, or its cut-off in --ks. */
