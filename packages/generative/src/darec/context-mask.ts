@@ -7,7 +7,7 @@ export interface ItemSpan {
 /**
  * DARec's context mask, `[batch, width, width]` row-major (1 = query i may attend key j): causal everywhere; a
  * token inside an item span attends only to the earlier tokens of the same span (intra-item relations); every
- * other prompt token (BOS, the user prefix, the instruction words, the read-out position) attends causally to
+ * other prompt token (BOS, the user token, the instruction words, the read-out position) attends causally to
  * all real tokens before it. Keys at or after a sample's length (right padding) are masked; a padding query keeps
  * the real keys and itself, so no row is empty. Spans must not overlap.
  */

@@ -28,7 +28,7 @@ export interface DarecLossWeights {
 
 /**
  * DARec's trainable parts around the LLaMA decoder: the item table (one added token per item, rows = learned
- * table + projected CF item embedding), the CF model and its projections (CF user state → soft prefix token),
+ * table + projected CF item embedding), the CF model and its projections (CF user state → the user token of the prompt),
  * and the item head that maps the last hidden state to logits over ALL items through the same item rows.
  */
 export class DarecNetwork {
@@ -58,7 +58,7 @@ export class DarecNetwork {
     return tf.tidy(() => (this.o.injectItem ? tf.add(this.own.item, tf.matMul(this.cf.items(), this.own['proj/item'])) : tf.clone(this.own.item)) as tf.Tensor2D);
   }
 
-  /** Last-position hidden states `[batch, dim]` of the prompts; `users` (CF user states) fill the prefix rows. */
+  /** Last-position hidden states `[batch, dim]` of the prompts; `users` (CF user states) fill the user-token rows. */
   lastHidden(prompts: readonly DarecPrompt[], rows: tf.Tensor2D, users: tf.Tensor2D | undefined, training: boolean): tf.Tensor2D {
     return tf.tidy(() => {
       const b = prompts.length;

@@ -31,9 +31,10 @@ const clone = (vars: Readonly<Record<string, tf.Variable>>) => Object.fromEntrie
  * DARec (Liu, Li, Zhang, Li, Ji, "Beyond Inter-Item Relations: Dynamic Adaption for Enhancing LLM-Based Sequential
  * Recommendation"), as built here (choices the description leaves open are in the package README):
  * (1) items = key–value attribute text plus one id-aligned token; (2) context masking; (3) a jointly trained CF
- * model injected as a soft user prefix token and added to the item-token rows; (4) a coarse-grained adaption
- * stage (next item, text ↔ item-token alignment, hard negatives) through an item head over all items; (5) dynamic
- * adaption: per-layer adapter settings searched on validation NDCG@10, the best kept; (6) full ranking.
+ * model injected as a user token (by default the read-out position) and added to the item-token rows; (4) a coarse-grained adaption
+ * stage (next item, text → item-token alignment, hard negatives) through an item head over all items; (5) dynamic
+ * adaption: per-layer adapter settings searched on validation NDCG@10 (a small exhaustive grid where the paper uses
+ * Bayesian optimisation), the best kept; (6) full ranking.
  * Both stages checkpoint under the run folder (`coarse/`, `dynamic/`) and resume to the same weights.
  */
 export class DarecRecommender implements TrainableRecommender {
