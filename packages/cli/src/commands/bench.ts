@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { RecError, handleInterrupts, makeRunId, type BackendName } from '@ed2/core';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { BaseCommand } from '../base-command';
 import { applySets, benchFlags, parseKs, parseSeeds } from '../compose/bench-flags';
 import { benchComparison } from '../compose/bench-comparison';
@@ -64,7 +64,7 @@ export default class Bench extends BaseCommand {
         signal: controller.signal,
         argv: this.argv,
       });
-      const table = benchComparison(rows, metrics, { title: `Comparison on ${flags.dataset}`, slug: '', allowMixed: flags['allow-mixed-protocols'] });
+      const table = benchComparison(rows, metrics, { title: `Comparison on ${basename(flags.dataset)}`, slug: '', allowMixed: flags['allow-mixed-protocols'] });
       const r = await writeBenchOutputs(out, 'bench', { title: `rec bench: ${models.join(', ')}`, dataset: flags.dataset, command: `rec bench ${this.argv.join(' ')}` }, [table], rows);
       if (flags.json) this.log(JSON.stringify({ dir: out, ...table.comparison }, null, 2));
       else this.log(`\n${r.markdown}\nbench folder: ${out}`);

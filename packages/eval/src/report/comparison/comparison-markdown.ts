@@ -49,7 +49,8 @@ export function comparisonMarkdown(c: Comparison, options: { readonly title?: st
 }
 
 function fmtP(p: number): string {
-  return Number.isNaN(p) ? '–' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4);
+  // below ~1e-15 the normal / t tail is not resolved in double precision (it prints as 0): say so instead
+  return Number.isNaN(p) ? '–' : p < 1e-15 ? '< 1e-15' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4);
 }
 
 function formatSeconds(s: number): string {

@@ -94,3 +94,15 @@ describe('comparisonMarkdown ties', () => {
     expect(md2).toContain('| r | 0.1000 |');
   });
 });
+
+describe('comparisonMarkdown p-values', () => {
+  it('a p-value below double precision’s resolution prints as < 1e-15, not 0', () => {
+    const n = 400;
+    const ones = Array.from({ length: n }, (_, i) => (i % 10 === 0 ? 0 : 1));
+    const zeros = Array.from({ length: n }, (_, i) => (i % 10 === 1 ? 1 : 0));
+    const mk = (name: string, v: number[]) => ({ name, runs: [{ seed: 1, metrics: { 'hr@10': mean(v) } }], perUser: [{ users: v.map((_, i) => i), values: { 'hr@10': v } }] });
+    const cmp = compareModels([mk('a', ones), mk('b', zeros)], ['hr@10']);
+    expect(cmp.leaders['hr@10'].test!.wilcoxonP).toBeLessThan(1e-15);
+    expect(comparisonMarkdown(cmp)).toMatch(/\| p \(t-test \/ Wilcoxon\), best vs second \| [^|]* \/ < 1e-15 \|/);
+  });
+});
