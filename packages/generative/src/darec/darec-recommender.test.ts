@@ -53,6 +53,15 @@ describe('DarecRecommender', () => {
     expect(tf.memory().numTensors).toBeLessThan(before);
   });
 
+  it('refuses prompts longer than the backbone context, naming both lengths and the fix', async () => {
+    const ctx = tinyTrainContext({ seed: 2 });
+    // longest prompt: <s> history : + 20 × (<item> + 6 text tokens + ;) + next item : <user> = 3 + 160 + 4 = 167 > 128
+    const config = darecConfig.parse({ ...small, maxHistory: 20 });
+    const backbone = await createLlamaBackbone(LlamaBackboneConfig.parse({ model: { ...llama.model, maxSeqLen: 128 } }), { seed: 3, texts: () => [DarecPrompts.WORDS, ...ctx.corpus.items.map((it) => attributeText(it, config.fields))] });
+    expect(() => new DarecRecommender(config, { backbone, corpus: ctx.corpus, split: ctx.split, seed: 1 })).toThrow(/20 items × 6 text tokens is 167 tokens, the backbone's context is 128/);
+    backbone.dispose();
+  });
+
   for (const [stage, at] of [['coarse', 'train/darec'], ['dynamic', 'train/darec/dynamic/2']] as const) {
     it(`interrupted in the ${stage} stage, resume gives the scores of the uninterrupted run`, async () => {
       const cases = tinyTrainContext({ seed: 4 }).split.test;

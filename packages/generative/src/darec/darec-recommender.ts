@@ -53,6 +53,10 @@ export class DarecRecommender implements TrainableRecommender {
     const tok = (t: string) => backbone.tokenize(t);
     const itemText = corpus.items.map((it) => tok(attributeText(it, config.fields)).slice(0, config.itemTextTokens));
     this.prompts = new DarecPrompts({ bos: backbone.bosId, itemBase: backbone.baseVocabSize, numItems: n, itemText, tokenize: tok, ...(config.injectUser ? { userToken: config.userToken } : {}) });
+    const longest = this.prompts.sequential(new Array<number>(config.maxHistory).fill(itemText.reduce((m, t, i) => (t.length > itemText[m].length ? i : m), 0)), 0).ids.length;
+    if (longest > backbone.model.config.maxSeqLen) {
+      throw new RecError('E_CONFIG', `darec: a prompt of ${config.maxHistory} items × ${config.itemTextTokens} text tokens is ${longest} tokens, the backbone's context is ${backbone.model.config.maxSeqLen}`, { hint: 'Lower maxHistory or itemTextTokens, or raise the backbone maxSeqLen.' });
+    }
     this.net = new DarecNetwork(backbone.model, { numItems: n, cfDim: config.cfDim, cfMaxLen: config.maxHistory, injectUser: config.injectUser, injectItem: config.injectItem, contextMask: config.contextMask }, new Rng(`${parts.seed}/init`));
     split.train.forEach((seq, user) => {
       for (let t = 1; t < seq.length; t++) this.samples.push({ user, history: seq.slice(Math.max(0, t - config.maxHistory), t), target: seq[t] });
