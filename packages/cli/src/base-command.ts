@@ -1,8 +1,11 @@
 import { Command, Flags } from '@oclif/core';
 import { EventBus, RecError, type PluginRegistry } from '@ed2/core';
-import { buildRegistry, type InstalledPlugin } from './compose/build-registry';
+import { buildRegistryReport, type InstalledPlugin, type RegistryReport } from './compose/build-registry';
 import { renderProgress } from './render/progress-renderer';
 import { exitCodeOf } from './exit-code';
+
+/** Plugins already warned about in this process (a command may build its registry more than once). */
+const warned = new Set<string>();
 
 /**
  * Shared plumbing of every `rec` command: the plugin registry (first-party + installed plugins),
@@ -17,12 +20,30 @@ export abstract class BaseCommand extends Command {
   protected events = new EventBus();
   private stopRenderer?: () => void;
 
-  protected registry(): PluginRegistry {
-    const installed: InstalledPlugin[] = [];
-    for (const p of this.config.getPluginsList()) {
-      installed.push({ name: p.name, root: p.root, pjson: p.pjson as InstalledPlugin['pjson'] });
+  private report?: RegistryReport;
+
+  /** The installed oclif plugins (user-installed and linked), as the registry reads them. */
+  protected installedPlugins(): InstalledPlugin[] {
+    return this.config.getPluginsList().map((p) => ({ name: p.name, root: p.root, pjson: p.pjson as InstalledPlugin['pjson'] }));
+  }
+
+  /** First-party + installed plugins, with the installed ones that could not be registered (`rec doctor` lists them). */
+  protected registryReport(): RegistryReport {
+    if (!this.report) {
+      this.report = buildRegistryReport(this.installedPlugins());
     }
-    return buildRegistry(installed);
+    return this.report;
+  }
+
+  /** The registry; a plugin left out of it is one warning line on stderr, and the command goes on without it. */
+  protected registry(): PluginRegistry {
+    const report = this.registryReport();
+    for (const p of report.problems) {
+      if (warned.has(p.plugin)) continue;
+      warned.add(p.plugin);
+      process.stderr.write(`warning: plugin ${p.plugin} is not loaded [${p.code}]: ${p.reason} (see \`${this.config.bin} doctor\`)\n`);
+    }
+    return report.registry;
   }
 
   protected startRendering(flags: { verbose: boolean; 'no-progress': boolean }): void {

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildRegistry } from './build-registry';
+import { buildRegistry, buildRegistryReport } from './build-registry';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rec-plugin-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -39,14 +39,33 @@ describe('buildRegistry', () => {
     expect(r.get('recommenders', 'pop').plugin).toBe('rec-plugin-pop');
   });
 
-  it('names the plugin that fails to load, and one that clashes with a built-in', () => {
+  it('leaves out, and reports by name, a plugin that fails to load, one built for another plugin API and one that clashes; the rest still load', () => {
     const broken = pluginPackage('rec-plugin-broken', 'throw new Error("boom")');
-    expect(() => buildRegistry([broken])).toThrow(/rec-plugin-broken could not be loaded.*boom/);
+    const future = pluginPackage('rec-plugin-future', `exports.default = { meta: { name: 'rec-plugin-future', version: '1.0.0', apiVersion: 7 } };`);
     const clash = pluginPackage(
       'rec-plugin-clash',
-      `exports.default = { meta: { name: 'rec-plugin-clash', version: '1.0.0', apiVersion: 1 },
-         recommenders: { sasrec: { summary: 'x', config: null, create: () => null } } };`,
+      `const { z } = require(${JSON.stringify(require.resolve('zod'))});
+       exports.default = { meta: { name: 'rec-plugin-clash', version: '1.0.0', apiVersion: 1 },
+         recommenders: { sasrec: { summary: 'x', config: z.object({}).strict(), create: () => null } } };`,
     );
-    expect(() => buildRegistry([clash])).toThrow(/"sasrec" is registered by both "@ed2\/baselines" and "rec-plugin-clash"/);
+    const good = pluginPackage(
+      'rec-plugin-good',
+      `const { z } = require(${JSON.stringify(require.resolve('zod'))});
+       exports.default = { meta: { name: 'rec-plugin-good', version: '1.0.0', apiVersion: 1 },
+         metrics: { half: { summary: 'half', config: z.object({}).strict(), create: () => Object.assign(() => 0.5, { metricName: 'half' }) } } };`,
+    );
+    const report = buildRegistryReport([broken, future, clash, good]);
+    expect(report.problems.map((p) => [p.plugin, p.code])).toEqual([
+      ['rec-plugin-broken', 'E_PLUGIN'],
+      ['rec-plugin-future', 'E_PLUGIN'],
+      ['rec-plugin-clash', 'E_PLUGIN_DUPLICATE'],
+    ]);
+    expect(report.problems[0].reason).toMatch(/rec-plugin-broken could not be loaded.*boom/);
+    expect(report.problems[1].reason).toMatch(/rec-plugin-future declares plugin apiVersion 7; this rec supports apiVersion 1/);
+    expect(report.problems[2].reason).toMatch(/"sasrec" is registered by both "@ed2\/baselines" and "rec-plugin-clash"/);
+    expect(report.loaded.map((p) => p.name)).toEqual(['rec-plugin-good']);
+    expect(report.registry.has('metrics', 'half')).toBe(true);
+    expect(report.registry.get('recommenders', 'sasrec').plugin).toBe('@ed2/baselines');
+    expect(buildRegistry([broken, good]).has('metrics', 'half')).toBe(true);
   });
 });
