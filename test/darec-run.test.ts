@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBus, leaveOneOut, resolveDataset } from '@ed2/core';
-import { buildRegistry, runExperiment, type ExperimentOptions } from '@ed2/cli';
+import { buildRegistry, restoreFinishedRun, runExperiment, type ExperimentOptions } from '@ed2/cli';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rec-darec-'));
@@ -40,7 +40,7 @@ const options = (out: string, extra: Partial<ExperimentOptions> = {}): Experimen
 });
 
 describe('rec run --model darec (end to end on a small synthetic corpus)', () => {
-  it('trains both stages, writes every output and beats popularity (HR@10 of the most popular training items, computed here)', async () => {
+  it('trains both stages, writes every output, restores for rec recommend to the same test HR@10 and beats popularity (HR@10 of the most popular training items, computed here)', async () => {
     const out = join(tmp, 'run');
     const r = await runExperiment(options(out));
     for (const f of ['config.json', 'run.json', 'metrics.json', 'report.md', 'test-per-user.json', 'train-history.json']) expect(existsSync(join(out, f))).toBe(true);
@@ -53,6 +53,15 @@ describe('rec run --model darec (end to end on a small synthetic corpus)', () =>
     for (const s of split.train) for (const i of s) counts[i]++;
     const top = counts.map((c, i) => [c, i]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, 10).map((x) => x[1]);
     const popHr10 = split.test.filter((c) => top.includes(c.target)).length / split.test.length;
+    // rec recommend's restore (fit with resume on the finished checkpoint, no training) gives the same test HR@10,
+    // recomputed here from its raw scores (rank = items scoring at least the target's, as the evaluator counts ties)
+    const restored = await restoreFinishedRun(out, buildRegistry(), 'auto');
+    const scores = await restored.model.score!(restored.split.test);
+    const rows = (await scores.array()) as number[][];
+    scores.dispose();
+    const hits = restored.split.test.filter((c, u) => rows[u].filter((v, i) => i !== c.target && v >= rows[u][c.target]).length < 10).length;
+    restored.close();
+    expect(hits / restored.split.test.length).toBeCloseTo(r.test.metrics['hr@10'], 10);
     // measured 0.89 against 0.13: "clearly" = at least twice popularity
     expect(r.test.metrics['hr@10']).toBeGreaterThan(popHr10 * 2);
   }, 300_000);
