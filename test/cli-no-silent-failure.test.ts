@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,5 +36,17 @@ describe('rec: no silent failure', () => {
     expect(run.err).not.toMatch(TF_START_UP);
     // off a terminal, the epoch line carries the epoch's loss
     expect(run.err).toMatch(/epoch 1\/1: 1\/1 step in [\d.]+s loss \d\.\d+/);
+  });
+
+  it('one exit-code rule: 3 for data errors, 2 for usage, documented in the help; no run folder for bad input', () => {
+    const data = rec(['run', '--model', 'sasrec', '--dataset', 'no-such-dataset', '--out', join(tmp, 'never'), '--no-progress']);
+    expect(data.code).toBe(3);
+    expect(data.err).toMatch(/error \[E_DATA_MISSING\]: Unknown dataset "no-such-dataset"/);
+    expect(existsSync(join(tmp, 'never'))).toBe(false);
+    const usage = rec(['run', '--model', 'sasrec', ...tiny, '--eval-batch', '0', '--out', join(tmp, 'never')]);
+    expect(usage.code).toBe(2);
+    expect(usage.err).toMatch(/error \[E_CONFIG\]: --eval-batch 0 .*\n {2}fix: /);
+    expect(existsSync(join(tmp, 'never'))).toBe(false);
+    expect(rec(['run', '--help']).out.replace(/\s+/g, ' ')).toMatch(/Exit codes \(every rec command\): 0 success, 1 a failure while running .* 2 usage or configuration .* 3 the data .* 130 interrupted/);
   });
 });

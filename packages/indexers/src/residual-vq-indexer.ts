@@ -191,13 +191,17 @@ export abstract class ResidualVqIndexer extends BaseIndexer {
     const epochs = options.epochs ?? this.opts.epochs;
     const restarts = new Map<number, number>();
     let perm: { epoch: number; order: Int32Array } | undefined;
+    // one bar over the epochs (the loop's per-epoch bars would print a line per epoch off a terminal)
+    const bar = options.events?.progress(`indexer/${this.name}/${this.kind}`, `${this.name} ${this.kind} indexer`, epochs, 'epoch');
     const loop = await runTrainingLoop({
       name: `${this.name}/${this.kind}`,
       epochs,
       stepsPerEpoch: Math.ceil(n / this.opts.batchSize),
       patience: Number.POSITIVE_INFINITY,
       events: options.events ?? new EventBus(),
+      quiet: true,
       ...(options.signal ? { signal: options.signal } : {}),
+      onEpoch: async (h) => bar?.tick(1, { loss: Number(h.at(-1)!.loss.toFixed(4)), recon: Number((h.at(-1)!.terms?.recon ?? 0).toFixed(4)) }),
       step: async (epoch, s) => {
         if (perm?.epoch !== epoch) perm = { epoch, order: this.fitRng.permutation(n) };
         const ids = perm.order.slice(s * this.opts.batchSize, Math.min(n, (s + 1) * this.opts.batchSize));
@@ -223,6 +227,7 @@ export abstract class ResidualVqIndexer extends BaseIndexer {
         }
       },
     });
+    bar?.done();
     const history: IndexerEpoch[] = loop.progress.history.map((h) => ({ epoch: h.epoch, loss: h.loss, recon: h.terms?.recon ?? 0, commit: h.terms?.commit ?? 0, restarts: restarts.get(h.epoch) ?? 0 }));
     for (const e of history) options.events?.metric(`indexer/${this.kind}/loss`, e.loss, e.epoch, 'train');
     await this.assign(x);

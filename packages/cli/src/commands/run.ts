@@ -11,6 +11,11 @@ export default class Run extends BaseCommand {
     'chronologically leave-one-out, trains the model with early stopping on validation NDCG@10, evaluates on',
     'the test split with full ranking over all items and writes runs/<id>/{config.json, metrics.json,',
     'report.md, test-per-user.json, checkpoint/}. Ctrl-C stops after the current step; --resume continues.',
+    'A NaN or infinite loss or gradient stops training with E_NUMERIC naming the step and the last good checkpoint.',
+    '',
+    'Exit codes (every rec command): 0 success, 1 a failure while running (E_NUMERIC, E_BACKEND, E_CHECKPOINT, …),',
+    '2 usage or configuration (E_CONFIG, E_PLUGIN*, E_RUN_DIR, unknown flags), 3 the data (E_DATA_MISSING,',
+    'E_DATA_FORMAT), 130 interrupted.',
   ].join('\n');
   static override examples = [
     '<%= config.bin %> run --model sasrec',

@@ -79,11 +79,15 @@ describe('runTrainingLoop', () => {
     expect(saved.at(-1)!.seconds).toBeGreaterThanOrEqual(1000);
   });
 
-  it('without validate (an indexer fit) every epoch runs and no best weights are restored', async () => {
+  it('without validate (an indexer fit) every epoch runs and no best weights are restored; quiet emits no bars and no info lines', async () => {
     let restored = 0;
-    const { options } = scripted(() => ({ loss: 1 }), { validate: undefined, patience: 1, restoreBest: () => void restored++ });
+    const events = new EventBus();
+    const seen: string[] = [];
+    events.on((e) => seen.push(e.type === 'log' ? `${e.level}` : e.type));
+    const { options } = scripted(() => ({ loss: 1 }), { validate: undefined, patience: 1, restoreBest: () => void restored++, events, quiet: true });
     const r = await runTrainingLoop(options);
     expect(r.progress.history).toHaveLength(3);
     expect(restored).toBe(0);
+    expect(seen.filter((t) => t === 'progress' || t === 'info')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { RecError } from '../errors/rec-error';
-import type { EventBus } from '../events/event-bus';
+import type { EventBus, ProgressHandle } from '../events/event-bus';
 import type { MetricValues } from '../domain/trainable-recommender';
 import { yieldToEventLoop } from '../run/yield-to-event-loop';
 
@@ -53,6 +53,8 @@ export interface TrainingLoopOptions {
   readonly validateEvery?: number;
   /** Where `save` writes, named in the non-finite error. */
   readonly checkpointDir?: string;
+  /** No per-epoch bars, epoch lines at debug level (an inner loop such as an indexer's fit reports its own progress). */
+  readonly quiet?: boolean;
   /** Called after every epoch (after its checkpoint) with the history so far, e.g. to write `train-history.json`. */
   onEpoch?(history: LoopProgress['history']): Promise<void>;
   readonly events: EventBus;
@@ -81,6 +83,8 @@ export interface LoopReport {
   readonly previousSeconds: number;
   readonly steps: number;
 }
+
+const SILENT_BAR: ProgressHandle = { tick: () => undefined, update: () => undefined, done: () => undefined };
 
 function fresh(): LoopProgress {
   return { epoch: 1, step: 0, globalStep: 0, best: null, bestEpoch: 0, bestValid: {}, bad: 0, lrScale: 1, sinceDecay: 0, epochLoss: 0, epochTerms: {}, epochWeight: 0, seconds: 0, history: [] };
@@ -126,7 +130,7 @@ export async function runTrainingLoop(o: TrainingLoopOptions): Promise<LoopRepor
   let steps = 0;
   let epochStart = performance.now();
   while (p.epoch <= o.epochs && p.bad < o.patience) {
-    const bar = o.events.progress(`train/${o.name}`, `epoch ${p.epoch}/${o.epochs}`, o.stepsPerEpoch, 'step');
+    const bar = o.quiet ? SILENT_BAR : o.events.progress(`train/${o.name}`, `epoch ${p.epoch}/${o.epochs}`, o.stepsPerEpoch, 'step');
     if (p.step > 0) bar.tick(p.step);
     p.epochWeight ??= p.step; // a checkpoint from before step weights: every step weighed 1
     while (p.step < o.stepsPerEpoch) {
@@ -188,7 +192,7 @@ export async function runTrainingLoop(o: TrainingLoopOptions): Promise<LoopRepor
     }
     p.history.push({ epoch: p.epoch, loss, ...(Object.keys(terms).length ? { terms } : {}), lr, ...(valid ? { valid } : {}), seconds: (performance.now() - epochStart) / 1000 });
     epochStart = performance.now();
-    o.events.info(`${o.name}: epoch ${p.epoch} loss ${loss.toFixed(4)}${Object.entries(terms).map(([k, v]) => ` ${k} ${v.toFixed(4)}`).join('')}${valid ? ` · valid ${o.metric ?? 'ndcg@10'} ${valid[o.metric ?? 'ndcg@10']!.toFixed(4)}` : ''}`);
+    o.events.log(o.quiet ? 'debug' : 'info', `${o.name}: epoch ${p.epoch} loss ${loss.toFixed(4)}${Object.entries(terms).map(([k, v]) => ` ${k} ${v.toFixed(4)}`).join('')}${valid ? ` · valid ${o.metric ?? 'ndcg@10'} ${valid[o.metric ?? 'ndcg@10']!.toFixed(4)}` : ''}`);
     Object.assign(p, { epoch: p.epoch + 1, step: 0, epochLoss: 0, epochTerms: {}, epochWeight: 0 });
     await save();
     if (o.onEpoch) await o.onEpoch(p.history);
