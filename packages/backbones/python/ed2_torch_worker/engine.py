@@ -113,7 +113,7 @@ class Engine:
 
     @staticmethod
     def pad(seqs):
-        width = max(1, max(len(s) for s in seqs))
+        width = max([1] + [len(s) for s in seqs])
         return [list(s) + [0] * (width - len(s)) for s in seqs], width
 
     def nll(self, seqs, prompt_lens, rows, mix_positions, delta, training, grad):

@@ -188,6 +188,9 @@ def main():
                 write_frame(out, {"id": req["id"], "ok": False, "error": {"type": type(e).__name__, "message": str(e), "traceback": traceback.format_exc()}})
             else:
                 traceback.print_exc()
+            if dist:  # the other ranks may wait in a collective this rank never reaches: end the group, not hang
+                print(f"ed2_torch_worker rank {w.rank}: stopping the process group after the error above", file=sys.stderr, flush=True)
+                os._exit(1)
     if dist:
         dist.destroy_process_group()
     out.close()

@@ -32,7 +32,7 @@ export function workerCommand(python: string, config: Pick<TorchBackboneConfig, 
 }
 
 /** Starts a worker and waits for its hello; a missing module becomes an error naming it and the install command. */
-export function startTorchWorker(config: Pick<TorchBackboneConfig, 'python' | 'workers' | 'torchrun' | 'startTimeout'>): TorchWorkerClient {
+export async function startTorchWorker(config: Pick<TorchBackboneConfig, 'python' | 'workers' | 'torchrun' | 'startTimeout'>): Promise<TorchWorkerClient> {
   const { python, source } = findPython(config.python);
   const { command, args } = workerCommand(python, config);
   const proc = new SyncWorkerProcess({
@@ -42,7 +42,7 @@ export function startTorchWorker(config: Pick<TorchBackboneConfig, 'python' | 'w
     echoStderr: process.env.REC_TORCH_ECHO === '1',
   });
   try {
-    return new TorchWorkerClient(proc, `${python} from ${source}, ${config.workers} worker${config.workers > 1 ? 's' : ''}`, config.startTimeout * 1000);
+    return await TorchWorkerClient.start(proc, `${python} from ${source}, ${config.workers} worker${config.workers > 1 ? 's' : ''}`, config.startTimeout * 1000);
   } catch (e) {
     proc.close(1000);
     if (e instanceof TorchWorkerError && /No module named|could not start/.test(e.message)) requireTorchEnvironment(config.python);
@@ -99,10 +99,10 @@ export async function createTorchBackbone(config: TorchBackboneConfig, ctx: Crea
   const cleanup = () => temp && rmSync(temp, { recursive: true, force: true });
   let lease: { client: TorchWorkerClient; done: () => void } | undefined;
   try {
-    lease = TorchWorkerPool.acquire(config, () => startTorchWorker(config), config.exclusive);
+    lease = await TorchWorkerPool.acquire(config, () => startTorchWorker(config), config.exclusive);
     const client = lease.client;
     const full = config.finetune === 'full' || (config.finetune === 'auto' && !config.weights);
-    const info = client.call<TorchModelInfo>('init', {
+    const info = await client.callAsync<TorchModelInfo>('init', {
       seed,
       ...(weightsDir ? { weightsDir } : { config: arch }),
       finetune: full ? 'full' : 'lora',

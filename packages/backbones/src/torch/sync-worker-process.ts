@@ -19,6 +19,9 @@ export interface SyncWorkerProcessOptions {
   readonly echoStderr?: boolean;
 }
 
+/** `Atomics.waitAsync` (Node ≥ 16; not in this TypeScript lib). */
+const waitAsync = (Atomics as unknown as { waitAsync: (a: Int32Array, i: number, v: number, t: number) => { async: boolean; value: Promise<string> | string } }).waitAsync;
+
 type FromThread = { kind: 'frame'; data: Uint8Array } | { kind: 'exit'; exit: WorkerExit; stderr: string } | { kind: 'spawned'; pid: number } | { kind: 'stderr'; text: string };
 
 /*
@@ -118,6 +121,20 @@ export class SyncWorkerProcess {
       const left = deadline - Date.now();
       if (left <= 0) return undefined;
       Atomics.wait(this.flag, 0, seen, Math.min(left, 1000));
+    }
+  }
+
+  /** Like `nextFrame` without blocking the event loop (start-up, long calls: timers and progress keep running). */
+  async nextFrameAsync(timeoutMs = Number.POSITIVE_INFINITY): Promise<Uint8Array | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = Atomics.load(this.flag, 0);
+      const f = this.nextFrame(0);
+      if (f || this.exitInfo) return f;
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      const w = waitAsync(this.flag, 0, seen, Math.min(left, 1000));
+      if (w.async) await w.value;
     }
   }
 

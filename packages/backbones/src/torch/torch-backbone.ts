@@ -213,7 +213,7 @@ export class TorchBackbone implements Backbone {
       await yieldToEventLoop();
       if (options.signal?.aborted) throw new RecError('E_ABORTED', 'encoding texts was aborted', { cause: options.signal.reason });
       const batch = uncached.slice(i, i + bs);
-      const r = this.engine.call<{ pooled: WireTensor }>('pooled', { seqs: batch.map((t) => toks.get(t)!), ...(options.rows ? { rows: wire(options.rows) } : {}), training: false, grad: false });
+      const r = await this.engine.callAsync<{ pooled: WireTensor }>('pooled', { seqs: batch.map((t) => toks.get(t)!), ...(options.rows ? { rows: wire(options.rows) } : {}), training: false, grad: false });
       const data = wireToF32(r.pooled);
       batch.forEach((t, j) => this.cache.set(t, data.slice(j * d, (j + 1) * d)));
     }
@@ -252,15 +252,13 @@ export class TorchBackbone implements Backbone {
   /** PEFT's format (adapter_config.json + adapter_model.safetensors; full fine-tuning: a transformers model folder). */
   async saveAdapters(dir: string): Promise<void> {
     this.engine.call('set_params', { values: this.order.map((v) => wire(v)) });
-    this.engine.call('save_adapters', { dir });
-    await yieldToEventLoop();
+    await this.engine.callAsync('save_adapters', { dir });
   }
 
   async loadAdapters(dir: string): Promise<void> {
-    const r = this.engine.call<{ values: WireTensor[] }>('load_adapters', { dir });
+    const r = await this.engine.callAsync<{ values: WireTensor[] }>('load_adapters', { dir });
     tf.tidy(() => this.order.forEach((v, i) => v.assign(tf.tensor(wireToF32(r.values[i]), v.shape))));
     this.version++;
-    await yieldToEventLoop();
   }
 
   parameterCount(): { total: number; trainable: number } {

@@ -66,23 +66,28 @@ const lastLines = (s: string, n = 25) => s.trimEnd().split('\n').slice(-n).join(
 export class TorchWorkerClient {
   private readonly packr = new Packr({ useRecords: false, mapsAsObjects: true });
   private nextId = 1;
-  readonly hello: TorchWorkerHello;
   private closed = false;
 
-  constructor(
+  private constructor(
     private readonly proc: SyncWorkerProcess,
     private readonly describe: string,
-    startTimeoutMs = 180_000,
-  ) {
-    const frame = proc.nextFrame(startTimeoutMs);
-    if (!frame) throw this.deadError('starting');
-    const hello = this.packr.unpack(frame) as Response;
-    const h = hello.result as unknown as TorchWorkerHello | undefined;
+    readonly hello: TorchWorkerHello,
+  ) {}
+
+  /** Waits (without blocking the event loop) for the worker's hello and checks its protocol version. */
+  static async start(proc: SyncWorkerProcess, describe: string, startTimeoutMs = 180_000): Promise<TorchWorkerClient> {
+    const packr = new Packr({ useRecords: false, mapsAsObjects: true });
+    const frame = await proc.nextFrameAsync(startTimeoutMs);
+    if (!frame) {
+      const probe = new TorchWorkerClient(proc, describe, {} as TorchWorkerHello);
+      throw probe.deadError(proc.exit ? 'starting' : `starting (no hello within ${Math.round(startTimeoutMs / 1000)} s)`);
+    }
+    const h = (packr.unpack(frame) as Response).result as unknown as TorchWorkerHello | undefined;
     if (!h || h.protocol !== TORCH_PROTOCOL_VERSION) {
       proc.close(1000);
       throw new TorchWorkerError(`torch worker (${describe}) speaks protocol ${String(h?.protocol)}, this package speaks ${TORCH_PROTOCOL_VERSION}`, {}, 'The Python worker and the TypeScript package come from different versions: use the worker shipped in @ed2/backbones/python.');
     }
-    this.hello = h;
+    return new TorchWorkerClient(proc, describe, h);
   }
 
   /** False once the worker exited or was shut down. */
@@ -94,12 +99,14 @@ export class TorchWorkerClient {
     return this.proc.pid ?? this.hello.pid;
   }
 
-  /** One blocking call. */
-  call<T = Record<string, unknown>>(op: string, args: Record<string, unknown> = {}): T {
+  private post(op: string, args: Record<string, unknown>): number {
     if (this.closed) throw new TorchWorkerError(`torch worker (${this.describe}) was already shut down (op '${op}')`, {}, 'Create a new backbone; a disposed one cannot be used.');
     const id = this.nextId++;
     this.proc.send(this.packr.pack({ id, op, args }));
-    const frame = this.proc.nextFrame();
+    return id;
+  }
+
+  private receive<T>(id: number, op: string, frame: Uint8Array | undefined): T {
     if (!frame) throw this.deadError(`'${op}'`);
     const res = this.packr.unpack(frame) as Response;
     if (res.id !== id) throw new TorchWorkerError(`torch worker (${this.describe}) answered request ${res.id}, expected ${id}`, {}, 'A protocol bug: report it with the worker stderr.');
@@ -109,6 +116,18 @@ export class TorchWorkerClient {
       throw new TorchWorkerError(`torch worker (${this.describe}) failed in '${op}': ${e.type}: ${e.message}\n${lastLines(e.traceback)}`, { traceback: e.traceback, stderr }, 'The Python traceback above names the problem; the worker is still running.');
     }
     return (res.result ?? {}) as T;
+  }
+
+  /** One blocking call (what a gradient tape or a beam step needs). */
+  call<T = Record<string, unknown>>(op: string, args: Record<string, unknown> = {}): T {
+    const id = this.post(op, args);
+    return this.receive<T>(id, op, this.proc.nextFrame());
+  }
+
+  /** One call that leaves the event loop running while the worker computes (loading, encoding, saving). */
+  async callAsync<T = Record<string, unknown>>(op: string, args: Record<string, unknown> = {}): Promise<T> {
+    const id = this.post(op, args);
+    return this.receive<T>(id, op, await this.proc.nextFrameAsync());
   }
 
   private deadError(during: string): TorchWorkerError {

@@ -4,7 +4,8 @@ import type { TorchWorkerClient } from './torch-worker-client';
 type PoolKey = Pick<TorchBackboneConfig, 'python' | 'workers' | 'torchrun'>;
 
 interface Pooled {
-  readonly client: TorchWorkerClient;
+  /** Pending while the worker starts (two backbones made at once share the start). */
+  readonly client: Promise<TorchWorkerClient>;
   refs: number;
   timer?: NodeJS.Timeout;
 }
@@ -13,6 +14,7 @@ interface Pooled {
 export interface TorchEngine {
   readonly client: TorchWorkerClient;
   call<T = Record<string, unknown>>(op: string, args?: Record<string, unknown>): T;
+  callAsync<T = Record<string, unknown>>(op: string, args?: Record<string, unknown>): Promise<T>;
   /** Drops this model from the worker; the process exits `lingerMs` after its last model went, or with this process. */
   release(): void;
 }
@@ -27,14 +29,14 @@ const pool = new Map<string, Pooled>();
 export class TorchWorkerPool {
   static lingerMs = 3000;
 
-  static acquire(key: PoolKey, start: () => TorchWorkerClient, exclusive = false): { client: TorchWorkerClient; done: () => void } {
+  static async acquire(key: PoolKey, start: () => Promise<TorchWorkerClient>, exclusive = false): Promise<{ client: TorchWorkerClient; done: () => void }> {
     if (exclusive || key.workers > 1 || key.torchrun.length) {
-      const client = start();
+      const client = await start();
       return { client, done: () => client.shutdown() };
     }
     const k = JSON.stringify([key.python ?? null, key.workers, key.torchrun]);
     let p = pool.get(k);
-    if (p && !p.client.alive) {
+    if (p && !(await p.client).alive) {
       clearTimeout(p.timer);
       pool.delete(k);
       p = undefined;
@@ -42,19 +44,27 @@ export class TorchWorkerPool {
     if (!p) {
       p = { client: start(), refs: 0 };
       pool.set(k, p);
+      p.client.catch(() => pool.delete(k));
     }
     clearTimeout(p.timer);
     p.refs++;
     const entry = p;
+    let client: TorchWorkerClient;
+    try {
+      client = await entry.client;
+    } catch (e) {
+      entry.refs--;
+      throw e;
+    }
     return {
-      client: entry.client,
+      client,
       done: () => {
         entry.refs--;
         if (entry.refs > 0) return;
         entry.timer = setTimeout(() => {
           if (entry.refs > 0) return;
           if (pool.get(k) === entry) pool.delete(k);
-          entry.client.shutdown();
+          client.shutdown();
         }, TorchWorkerPool.lingerMs);
         entry.timer.unref();
       },
@@ -68,6 +78,7 @@ export function bindEngine(client: TorchWorkerClient, id: number, done: () => vo
   return {
     client,
     call: (op, args = {}) => client.call(op, { ...args, engine: id }),
+    callAsync: (op, args = {}) => client.callAsync(op, { ...args, engine: id }),
     release: () => {
       if (released) return;
       released = true;

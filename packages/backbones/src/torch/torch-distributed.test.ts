@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { AdamW, IndexVocabulary, type LmSample } from '@ed2/core';
+import { describe, expect, it } from 'vitest';
+import { createTorchBackbone } from './create-torch-backbone';
+import type { TorchBackbone } from './torch-backbone';
+import { TorchBackboneConfig } from './torch-backbone-config';
+import { workerCommand } from './create-torch-backbone';
+
+const size = { dim: 16, nLayers: 1, nHeads: 2, nKvHeads: 1, hiddenDim: 24, maxSeqLen: 64 };
+const words = ['the red ball', 'a blue car', 'the red car', 'a small dog', 'one green tree'];
+/** Loss of 2 torchrun workers (each half the batch, gradients all-reduced) vs 1 worker with the whole batch. */
+const CURVE_TOL = 1e-4;
+
+/** Six AdamW steps of the response loss on 8 fixed samples (rows + every weight of a random-init LLaMA). */
+async function lossCurve(workers: number): Promise<number[]> {
+  const bb: TorchBackbone = await createTorchBackbone(TorchBackboneConfig.parse({ model: size, seed: 21, threads: 1, workers, finetune: 'full' }), { seed: 21, texts: () => words });
+  try {
+    expect(bb.engine.client.hello.worldSize).toBe(workers);
+    const vocab = new IndexVocabulary([{ kind: 'item', prefix: '', levels: 2, codebookSize: 3, suffixes: 0 }], bb.baseVocabSize);
+    bb.setIndexVocabulary(vocab);
+    const batch: LmSample[] = Array.from({ length: 8 }, (_, i) => ({
+      prompt: [bb.bosId, ...bb.tokenize(words[i % words.length])],
+      response: [vocab.id(`<a_${i % 3}>`)!, vocab.id(`<b_${(i * 2) % 3}>`)!, bb.eosId],
+    }));
+    const rows = tf.variable(tf.randomNormal([vocab.size, bb.dim], 0, 0.02, 'float32', 5) as tf.Tensor2D, true, 'dist-test/rows');
+    const vars = [rows, ...Object.values(bb.trainableVariables())];
+    const opt = new AdamW({ learningRate: 1e-2, weightDecay: 0 });
+    const losses: number[] = [];
+    for (let s = 0; s < 6; s++) {
+      const { value, grads } = tf.variableGrads(() => {
+        const r = bb.responseNllSum(batch, { rows, training: true });
+        return tf.div(r.sum, r.tokens) as tf.Scalar;
+      }, vars);
+      opt.applyGradients(grads);
+      bb.markUpdated();
+      losses.push(value.dataSync()[0]);
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+    opt.dispose();
+    rows.dispose();
+    return losses;
+  } finally {
+    bb.dispose();
+  }
+}
+
+describe('torch backbone under torchrun', () => {
+  it('builds the torchrun command (standalone unless rendezvous flags are given)', () => {
+    expect(workerCommand('py', { workers: 1, torchrun: [] })).toEqual({ command: 'py', args: ['-m', 'ed2_torch_worker'] });
+    expect(workerCommand('py', { workers: 2, torchrun: [] }).args).toEqual(['-m', 'torch.distributed.run', '--nproc_per_node=2', '--standalone', '-m', 'ed2_torch_worker']);
+    expect(workerCommand('py', { workers: 4, torchrun: ['--nnodes=2', '--node_rank=1', '--rdzv_backend=c10d', '--rdzv_endpoint=h:29500'] }).args).toEqual([
+      '-m', 'torch.distributed.run', '--nproc_per_node=4', '--nnodes=2', '--node_rank=1', '--rdzv_backend=c10d', '--rdzv_endpoint=h:29500', '-m', 'ed2_torch_worker',
+    ]);
+  });
+
+  it(`2 gloo workers (half the batch each) follow the loss curve of 1 worker with the whole batch (|Δ| < ${CURVE_TOL})`, async () => {
+    const one = await lossCurve(1);
+    const two = await lossCurve(2);
+    expect(one[5]).toBeLessThan(one[0] - 0.1); // it learns
+    two.forEach((l, i) => expect(Math.abs(l - one[i])).toBeLessThan(CURVE_TOL));
+  });
+});
