@@ -108,9 +108,9 @@ export class DarecRecommender implements TrainableRecommender {
     return { loss, terms };
   }
 
-  private newOptimizer(lrScale: () => number): AdamW {
+  private newOptimizer(lr: () => number): AdamW {
     const c = this.config;
-    return new AdamW({ learningRate: () => c.learningRate * lrScale(), weightDecay: c.weightDecay, clipNorm: c.clipNorm });
+    return new AdamW({ learningRate: lr, weightDecay: c.weightDecay, clipNorm: c.clipNorm });
   }
 
   private validator(ctx: TrainContext): () => Promise<MetricValues> {
@@ -129,7 +129,7 @@ export class DarecRecommender implements TrainableRecommender {
     const c = this.config;
     const named: Record<string, tf.Variable> = { ...Object.fromEntries(Object.entries(this.parts.backbone.trainableVariables()).map(([k, v]) => [`llm/${k}`, v])), ...this.net.variables() };
     let lrScale = 1;
-    const optimizer = this.newOptimizer(() => lrScale);
+    const optimizer = this.newOptimizer(() => c.learningRate * lrScale);
     const best = new Map<string, tf.Variable>();
     const dir = ctx.checkpointDir && join(ctx.checkpointDir, 'coarse');
     const stepsPerEpoch = c.stepsPerEpoch > 0 ? c.stepsPerEpoch : Math.ceil(this.samples.length / c.batchSize);
@@ -195,7 +195,7 @@ export class DarecRecommender implements TrainableRecommender {
       for (let g = results.length - 1; g < grid.length; g++) {
         for (const [k, v] of Object.entries(own)) v.assign(start[k]);
         const adapterVars = this.adapters.attach(grid[g], new Rng(`${this.parts.seed}/dynamic/${g}/init`));
-        const optimizer = this.newOptimizer(() => 1);
+        const optimizer = this.newOptimizer(() => c.dynamicLearningRate);
         const bar = ctx.events.progress(`train/darec/dynamic/${g}`, `dynamic ${g + 1}/${grid.length} [${grid[g].join(',')}]`, c.dynamicSteps, 'step');
         try {
           for (let s = 0; s < c.dynamicSteps; s++) {
