@@ -68,6 +68,23 @@ describe('rec plugins link / install / uninstall (the documented "rec": {"plugin
     expect(existsSync(mod)).toBe(false);
   });
 
+  it('install of a packed tarball: npm copies it into the data folder (peers left out), its @ed2/core is rec\'s own; uninstall removes it', async () => {
+    const data = join(tmp, 'tarball');
+    const packed = await new Promise<string>((done, fail) =>
+      execFile('npm', ['pack', KMEANS, '--pack-destination', tmp, '--silent'], { cwd: tmp, encoding: 'utf8' }, (e, out) => (e ? fail(e) : done(out.trim().split('\n').pop()!))),
+    );
+    const r = await recIn(data, tmp, 'plugins', 'install', `./${packed}`);
+    expect(r.code, r.err).toBe(0);
+    const mod = join(data, 'node_modules', 'rec-plugin-kmeans');
+    expect(lstatSync(mod).isDirectory() && !lstatSync(mod).isSymbolicLink()).toBe(true);
+    expect(existsSync(join(mod, 'node_modules'))).toBe(false);
+    expect(store(data).oclif.plugins).toEqual([{ name: 'rec-plugin-kmeans', type: 'user', url: `file:${join(tmp, packed)}` }]);
+    expect((await recIn(data, tmp, 'components', 'indexers', 'kmeans')).out).toMatch(/indexers:kmeans \(from rec-plugin-kmeans\)/);
+    expect((await recIn(data, tmp, 'plugins', 'uninstall', 'rec-plugin-kmeans')).code).toBe(0);
+    expect(store(data).oclif.plugins).toEqual([]);
+    expect(existsSync(mod)).toBe(false);
+  });
+
   it('install and link refuse, at once and by name, an owner/repo that is no folder here, a missing path, and a package that is not a rec plugin', async () => {
     const data = join(tmp, 'refuse');
     const slug = await recIn(data, tmp, 'plugins', 'install', 'someone/rec-plugin-x');

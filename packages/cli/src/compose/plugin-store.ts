@@ -49,6 +49,16 @@ export class PluginStore {
     writeFileSync(this.file, `${JSON.stringify({ name: this.cliName, private: true, ...json, oclif: { schema: 1, ...json.oclif } }, null, 2)}\n`);
   }
 
+  /** Creates the store file when there is none (npm needs a package.json in the data folder). */
+  ensure(): void {
+    if (!existsSync(this.file)) this.write({ dependencies: {} });
+  }
+
+  /** `dependencies` of the store file (what npm installed, by package name). */
+  dependencies(): Record<string, string> {
+    return { ...(this.read().dependencies ?? {}) };
+  }
+
   list(): StoredPlugin[] {
     return (this.read().oclif?.plugins ?? []).map((p) => (typeof p === 'string' ? { name: p, type: 'user', tag: 'latest' } : p));
   }

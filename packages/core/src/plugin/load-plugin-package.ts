@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RecError } from '../errors/rec-error';
+import { provideHostPackages } from './host-packages';
 import { manifestMetaProblems } from './manifest-problems';
 import { PLUGIN_API_VERSION, PLUGIN_KINDS, type PluginManifest } from './plugin-manifest';
 import type { PluginRegistry } from './plugin-registry';
@@ -91,6 +92,7 @@ export function loadPluginManifest(root: string, pjson: PluginPackageJson = read
   const name = pjson.name ?? root;
   const entry = pluginEntry(root, pjson);
   let mod: { default?: PluginManifest } & PluginManifest;
+  provideHostPackages();
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- plugins are CommonJS modules found at run time
     mod = require(entry) as { default?: PluginManifest } & PluginManifest;

@@ -116,8 +116,8 @@ ${use[n.kind]}
 "oclif": {}
 \`\`\`
 
-\`"oclif": {}\` lets \`rec plugins install <npm name>\` (which uses oclif's installer) accept the package; \`rec plugins
-link <dir>\` and \`rec plugins install <dir | file:dir>\` need only \`"rec"\`. The manifest's \`meta.apiVersion\` is
+rec reads only \`"rec"\`; \`"oclif": {}\` lets oclif's own plugin installer accept the package too. Install a
+release with \`rec plugins install ${n.packageName}\` (or a folder, a .tgz, github:owner/repo). The manifest's \`meta.apiVersion\` is
 \`PLUGIN_API_VERSION\` from \`@ed2/core\`: a rec with another plugin API lists the plugin in \`rec doctor\` as not loaded,
 with the reason, and runs on without it. \`@ed2/core\` is a peer dependency: the plugin uses the copy rec runs with.
 
