@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecError, Rng, hasCheckpoint } from '@ed2/core';
+import { RecError, Rng, hasCheckpoint, loadCheckpoint, saveCheckpoint, type JsonValue } from '@ed2/core';
 import { recommenderContract, tinyTrainContext } from '@ed2/core/testing';
 import { describe, expect, it } from 'vitest';
 import { gru4recConfig, sasrecConfig } from './configs';
@@ -125,6 +125,33 @@ describe('SasRec / Gru4Rec', () => {
       const rRest = await rest.fit({ ...ctx, validate: ctx.validate, checkpointDir: dir, resume: true });
       expect(rRest.resumedFromEpoch).toBe(2);
       expect(rRest.bestValid).toEqual(rFull.bestValid);
+      expect(weights(rest)).toEqual(weights(full));
+      full.dispose();
+      rest.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a checkpoint written by the trainer before the shared loop (epochs-completed meta) resumes to the uninterrupted weights', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baselines-legacy-'));
+    try {
+      const weights = (m: SequentialModel) => Object.values(m.variables).flatMap((v) => Array.from(v.dataSync()));
+      const full = sasrec(20, { epochs: 4, patience: 100 });
+      await full.fit(tinyTrainContext({ seed: 2, numItems: 20 }));
+      const part = sasrec(20, { epochs: 2, patience: 100 });
+      await part.fit({ ...tinyTrainContext({ seed: 2, numItems: 20 }), checkpointDir: dir });
+      part.dispose();
+      // rewrite the meta as the old trainer wrote it: epoch = epochs completed, best null when none, absolute rates
+      const ck = await loadCheckpoint(dir);
+      const { progress: p } = ck.meta as unknown as { progress: { epoch: number; bestEpoch: number; best: number | null; bestValid: object; bad: number; lrScale: number; sinceDecay: number; history: { lr: number }[] } };
+      const legacy = { epoch: p.epoch - 1, bestEpoch: p.bestEpoch, best: p.best, bestValid: p.bestValid, bad: p.bad, lrScale: p.lrScale, sinceDecay: p.sinceDecay, history: p.history.map((h) => ({ ...h, lr: h.lr * 1e-3 })) };
+      await saveCheckpoint(dir, { ...ck, meta: JSON.parse(JSON.stringify(legacy)) as JsonValue });
+      tf.dispose([...Object.values(ck.tensors), ...Object.values(ck.optimizer?.m ?? {}), ...Object.values(ck.optimizer?.v ?? {})]);
+      const rest = sasrec(20, { epochs: 4, patience: 100 }, 99);
+      const r = await rest.fit({ ...tinyTrainContext({ seed: 2, numItems: 20 }), checkpointDir: dir, resume: true });
+      expect(r.resumedFromEpoch).toBe(2);
+      expect(r.history.map((h) => h.lr)).toEqual([1e-3, 1e-3, 1e-3, 1e-3].map((x) => expect.closeTo(x, 15)));
       expect(weights(rest)).toEqual(weights(full));
       full.dispose();
       rest.dispose();

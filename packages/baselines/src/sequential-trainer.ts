@@ -195,6 +195,7 @@ function fromLegacy(m: LegacyProgress, learningRate: number): LoopProgress {
     epochLoss: 0,
     epochTerms: {},
     epochWeight: 0,
+    seconds: m.history.reduce((t, h) => t + h.seconds, 0), // its epochs' own times: the best record of its training time
     history: m.history.map((h) => ({ ...h, ...(h.lr !== undefined ? { lr: h.lr / learningRate } : {}) })),
   };
 }
