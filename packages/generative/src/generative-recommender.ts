@@ -278,6 +278,7 @@ export class GenerativeRecommender implements TrainableRecommender {
         patience: c.patience,
         metric: c.metric,
         checkpointEvery: c.checkpointEvery,
+        ...(jdir ? { checkpointDir: jdir } : {}),
         events: ctx.events,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         restore: async () => {
