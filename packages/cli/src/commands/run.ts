@@ -28,7 +28,7 @@ export default class Run extends BaseCommand {
     model: Flags.string({ char: 'm', description: 'Recommender to train (see `rec components`): ed2 (default), lc-rec, tiger, darec, sasrec, gru4rec, …', default: 'ed2' }),
     indexer: Flags.string({ description: 'Generative models: indexer of both branches (hvqae | rqvae | lsh | static | a plugin).' }),
     tasks: Flags.string({ description: "Generative models: instruction tasks, 'all' or a comma list." }),
-    backbone: Flags.string({ description: 'Generative models: llama:<preset> (tiny, mini, stories260k, llama2-7b) or a weights path (.bin, .gguf, safetensors).' }),
+    backbone: Flags.string({ description: 'Generative models: llama:<preset> (tiny, mini, stories260k, llama2-7b) or a weights path (.bin, .gguf, safetensors); torch:<preset | weights> runs it in a PyTorch + PEFT worker (--set backbone.workers=N: torchrun).' }),
     tokenizer: Flags.string({ description: 'Tokenizer of --backbone weights (tokenizer.model, tokenizer.json, tokenizer.bin).' }),
     finetune: Flags.string({ description: 'lora | full | auto (full for a random init, lora for weights).', options: ['auto', 'lora', 'full'] }),
     'lora-rank': Flags.integer({ description: 'LoRA rank (finetune lora).' }),
