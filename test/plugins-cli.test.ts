@@ -125,6 +125,16 @@ describe('a third-party plugin in a run, and broken plugins reported by name', (
     expect([stats.entities, stats.levels, stats.codebookSize, stats.collisionRateAfter]).toEqual([30, 3, 8, 0]);
   });
 
+  it('rec run --model lc-rec --indexer kmeans: the static, items-only generative model trains on the plugin index too', async () => {
+    const lcrec = join(tmp, 'run-lcrec');
+    const r = await recIn(data, tmp, 'run', '--model', 'lc-rec', '--indexer', 'kmeans', '--index-length', '3', '--codebook-size', '8', '--config', join(tmp, 'small.json'),
+      '--dataset-set', 'numUsers=60', '--dataset-set', 'numItems=30', '--dataset-set', 'maxLength=10', '--out', lcrec, '--json', '--no-progress');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/kmeans \(item\): level 3\/3 clustered/);
+    expect(r.err).not.toMatch(/kmeans \(user\)/);
+    expect(JSON.parse(readFileSync(join(lcrec, 'config.json'), 'utf8')).modelConfig).toMatchObject({ users: false, itemIndexer: { name: 'kmeans' } });
+  });
+
   it('the item index the run wrote holds the k-means codes of its warm-up checkpoint', async () => {
     const ckpt = await loadCheckpoint(join(out, 'checkpoint', 'warmup', 'item'));
     tf.dispose(Object.values(ckpt.tensors));

@@ -82,7 +82,8 @@ export function jointLoss(backbone: Backbone, vocab: IndexVocabulary, indexers: 
   const mix = mixFor(batch.occurrences);
   const nll = backbone.responseNllSum(batch.lm, { rows, training: true, ...(mix ? { mix } : {}) });
   terms.llm = tf.div(nll.sum, Math.max(1, nll.tokens)) as tf.Scalar;
-  let total: tf.Scalar = terms.llm;
+  // a tensor of its own: with L_LLM alone (no m-GTR, static indices: LC-Rec) the caller disposes the total before reading the terms
+  let total: tf.Scalar = tf.clone(terms.llm);
   if (w.mgtr && w.beta1 > 0) {
     const parts: tf.Scalar[] = [];
     for (const [branch, list] of ents) {
