@@ -43,7 +43,7 @@ export const darecConfig = z
       .optional()
       .describe('Candidate per-layer adapter scales (one number per layer, 0 = no adapter on that layer). Default: none, all layers, lower half, upper half.'),
     dynamicSteps: z.number().int().min(1).default(20).describe('Fine-grained steps per candidate setting (each starts from the coarse-stage weights).'),
-    dynamicLearningRate: z.number().positive().default(3e-4).describe('AdamW learning rate of each dynamic candidate (fine-grained: a tenth of the coarse rate by default, so a candidate adjusts the coarse weights instead of re-learning them).'),
+    dynamicLearningRate: z.number().positive().default(1e-3).describe('AdamW learning rate of each dynamic candidate (a third of the coarse rate by default, chosen on validation NDCG@10 among 3e-3, 1e-3, 3e-4: at the coarse rate a fresh optimizer undoes more than the candidate adds).'),
     dynamicRank: z.number().int().positive().default(4).describe('LoRA rank of the dynamic adapters.'),
     dynamicTargets: z.array(z.enum(LAYER_TARGETS)).default(['gate', 'up', 'down']).describe("Linears of each layer that get a dynamic adapter (must not carry the backbone's own LoRA)."),
     scoreBatch: z.number().int().positive().default(32).describe('Prompts per forward batch when scoring.'),
