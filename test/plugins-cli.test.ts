@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { loadCheckpoint } from '@ed2/core';
@@ -88,14 +88,14 @@ describe('rec plugins link / install / uninstall (the documented "rec": {"plugin
   it('install and link refuse, at once and by name, an owner/repo that is no folder here, a missing path, and a package that is not a rec plugin', async () => {
     const data = join(tmp, 'refuse');
     const slug = await recIn(data, tmp, 'plugins', 'install', 'someone/rec-plugin-x');
-    expect(slug.code).not.toBe(0);
+    expect(slug.code).toBe(2);
     expect(slug.err).toMatch(/error \[E_PLUGIN\]: "someone\/rec-plugin-x" is not a folder .* not read owner\/repo as a GitHub address/);
     expect(slug.err).toMatch(/github:someone\/rec-plugin-x/);
     const missing = await recIn(data, tmp, 'plugins', 'install', './no/such/plugin');
-    expect(missing.code).not.toBe(0);
+    expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/error \[E_PLUGIN\]: No plugin at .*no\/such\/plugin/);
     const plain = await recIn(data, REPO, 'plugins', 'link', 'packages/eval');
-    expect(plain.code).not.toBe(0);
+    expect(plain.code).toBe(2);
     expect(plain.err).toMatch(/@ed2\/eval is not a rec plugin: its package\.json has no "rec": \{"plugin"/);
     expect(existsSync(join(data, 'package.json')) ? store(data).oclif.plugins : []).toEqual([]);
   });
@@ -147,14 +147,21 @@ describe('a third-party plugin in a run, and broken plugins reported by name', (
 
   it('link refuses a broken plugin by name; --force links it; doctor lists each left-out plugin with the reason; rec run still works', async () => {
     const refused = await recIn(data, tmp, 'plugins', 'link', join(FIXTURES, 'broken-plugin'));
-    expect(refused.code).not.toBe(0);
+    expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/Plugin rec-plugin-broken could not be loaded .*broken on purpose/);
     for (const f of ['broken-plugin', 'future-api-plugin', 'clash-plugin']) expect((await recIn(data, tmp, 'plugins', 'link', join(FIXTURES, f), '--force')).code).toBe(0);
+    // and one whose folder is deleted after linking
+    const gone = join(tmp, 'gone-plugin');
+    cpSync(KMEANS, gone, { recursive: true });
+    writeFileSync(join(gone, 'package.json'), JSON.stringify({ name: 'rec-plugin-gone', version: '0.1.0', rec: { plugin: './plugin.js' } }));
+    expect((await recIn(data, tmp, 'plugins', 'link', gone, '--force')).code).toBe(0);
+    rmSync(gone, { recursive: true, force: true });
     const doctor = await recIn(data, tmp, 'doctor');
     expect(doctor.code).toBe(0);
     expect(doctor.out).toMatch(/plugins: .*rec-plugin-kmeans/);
     expect(doctor.out).toMatch(/not loaded:\s+rec-plugin-broken .*\[E_PLUGIN\] — Plugin rec-plugin-broken could not be loaded .*broken on purpose/);
     expect(doctor.out).toMatch(/not loaded:\s+rec-plugin-future .*\[E_PLUGIN\] — Plugin rec-plugin-future declares plugin apiVersion 99; this rec supports apiVersion 1/);
+    expect(doctor.out).toMatch(/not loaded:\s+rec-plugin-gone .*\[E_PLUGIN\] — rec-plugin-gone is recorded in .*package\.json but .*gone-plugin\/package\.json cannot be read/);
     expect(doctor.out).toMatch(/not loaded:\s+rec-plugin-clash .*\[E_PLUGIN_DUPLICATE\] — indexer "lsh" is registered by both "@ed2\/indexers" and "rec-plugin-clash"/);
     // every other command: one warning line per plugin left out, and it does its work with the rest
     const run = await recIn(data, tmp, 'run', '--model', 'gru4rec', '--dataset-set', 'numUsers=40', '--dataset-set', 'numItems=30', '--set', 'dim=8', '--set', 'hidden=8', '--epochs', '1', '--out', join(tmp, 'run-gru'), '--json', '--no-progress');

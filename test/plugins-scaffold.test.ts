@@ -65,10 +65,10 @@ describe('rec plugins new: a package that passes its own tests at once', () => {
 
   it('refuses an invalid package name and a non-empty target folder', async () => {
     const bad = await rec('plugins', 'new', 'Not A Name', '--kind', 'task', '--dir', tmp);
-    expect(bad.code).not.toBe(0);
+    expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/"Not A Name" is not a valid npm package name/);
     const again = await rec('plugins', 'new', 'rec-plugin-demo', '--kind', 'task', '--dir', join(tmp, 'task'));
-    expect(again.code).not.toBe(0);
+    expect(again.code).toBe(2);
     expect(again.err).toMatch(/rec-plugin-demo already exists and is not empty/);
   });
 });

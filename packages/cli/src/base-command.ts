@@ -1,6 +1,7 @@
 import { Command, Flags } from '@oclif/core';
 import { EventBus, RecError, type PluginRegistry } from '@ed2/core';
 import { buildRegistryReport, type InstalledPlugin, type RegistryReport } from './compose/build-registry';
+import { PluginStore } from './compose/plugin-store';
 import { renderProgress } from './render/progress-renderer';
 import { exitCodeOf } from './exit-code';
 
@@ -30,7 +31,9 @@ export abstract class BaseCommand extends Command {
   /** First-party + installed plugins, with the installed ones that could not be registered (`rec doctor` lists them). */
   protected registryReport(): RegistryReport {
     if (!this.report) {
-      this.report = buildRegistryReport(this.installedPlugins());
+      const report = buildRegistryReport(this.installedPlugins());
+      const missing = new PluginStore(this.config.dataDir, this.config.name).missing(new Set(this.config.getPluginsList().map((p) => p.name)));
+      this.report = { ...report, problems: [...report.problems, ...missing] };
     }
     return this.report;
   }

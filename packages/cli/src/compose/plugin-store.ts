@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { RecError } from '@ed2/core';
+import { RecError, readPluginPackageJson } from '@ed2/core';
+import type { PluginProblem } from './build-registry';
 
 /** One entry of `oclif.plugins` in `<dataDir>/package.json` (the format @oclif/plugin-plugins reads and writes). */
 export interface StoredPlugin {
@@ -82,6 +83,22 @@ export class PluginStore {
     const dependencies = { ...(json.dependencies ?? {}) };
     delete dependencies[name];
     this.write({ ...json, dependencies, oclif: { ...json.oclif, plugins: this.list().filter((p) => p.name !== name) } });
+  }
+
+  /** Recorded plugins that oclif did not load (their folder was moved or deleted, or npm's copy is gone), as problems. */
+  missing(loaded: ReadonlySet<string>): PluginProblem[] {
+    return this.list()
+      .filter((p) => !loaded.has(p.name))
+      .map((p) => {
+        const root = p.type === 'link' && p.root ? p.root : this.modulePath(p.name);
+        let reason = `${p.name} is recorded in ${this.file} but was not loaded`;
+        try {
+          readPluginPackageJson(root);
+        } catch (e) {
+          reason = `${p.name} is recorded in ${this.file} but ${(e as Error).message.replace(/^No plugin package at [^:]+: /, '')} (folder moved or deleted?)`;
+        }
+        return { plugin: p.name, root, code: 'E_PLUGIN', reason, hint: `Link or install it again from where it is now, or \`rec plugins uninstall ${p.name}\`.` };
+      });
   }
 
   /** `<dataDir>/node_modules/<name>` → `root` (a symlink, as `npm install <folder>` makes), replacing an older one. */
