@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { isatty } from 'node:tty';
 
 /**
@@ -18,7 +18,8 @@ import { isatty } from 'node:tty';
 export function withNativeStderrSilenced<T>(load: () => T): T {
   let saved: number | undefined;
   try {
-    if (process.platform === 'linux' && safeToReopen()) saved = openSync('/proc/self/fd/2', 'a');
+    // O_NONBLOCK: opening a pipe whose reader is gone fails at once (ENXIO) instead of blocking; nothing writes to it
+    if (process.platform === 'linux' && safeToReopen()) saved = openSync('/proc/self/fd/2', constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK);
   } catch {
     saved = undefined;
   }
