@@ -27,7 +27,7 @@ export const darecConfig = z
     injectItem: z.boolean().default(true).describe("Collaborative injection: each item token's row = learned item table + projected CF item embedding."),
     alignWeight: z.number().min(0).default(0.5).describe('Coarse stage: weight of item-text → item-token alignment (CE over all items through the item head).'),
     hardNegatives: z.number().int().min(0).default(4).describe('Coarse stage: hard negatives per target (most attribute-similar items never bought together with it; 0 = off).'),
-    hardNegativeWeight: z.number().min(0).default(0.5).describe('Coarse stage: weight of the pairwise (BPR) loss target vs its hard negatives.'),
+    hardNegativeWeight: z.number().min(0).default(0.1).describe('Coarse stage: weight of the pairwise (BPR) loss target vs its hard negatives (0.1 chosen on validation NDCG@10 over 0.5 on the synthetic default, where same-category items are often the next item).'),
     coarseEpochs: z.number().int().min(1).default(3).describe('Coarse-grained adaption epochs (alignment + next item + hard negatives).'),
     stepsPerEpoch: z.number().int().min(0).default(60).describe('Coarse steps per epoch (0 = one pass over the next-item samples).'),
     batchSize: z.number().int().positive().default(16).describe('Next-item samples per step (alignment adds half as many items).'),
