@@ -8,9 +8,20 @@ and (Linux) when its parent dies (PR_SET_PDEATHSIG), so a killed TypeScript side
 import os
 import platform
 import sys
+import time
 import traceback
 
 from .protocol import PROTOCOL_VERSION, from_wire, read_frame, to_wire, write_frame
+
+
+# ED2_TORCH_PROFILE=1: per-op call counts and seconds on stderr at exit (where a step's time goes)
+PROFILE = {} if os.environ.get("ED2_TORCH_PROFILE") == "1" else None
+
+
+def _print_profile():
+    if PROFILE:
+        print("ed2_torch_worker profile: " + ", ".join(f"{k} {n}x {t:.3f}s" for k, (n, t) in sorted(PROFILE.items(), key=lambda kv: -kv[1][1])), file=sys.stderr, flush=True)
+        PROFILE.clear()
 
 
 def _die_with_parent():
@@ -75,6 +86,7 @@ class Worker:
 
     def op_release(self, a):  # one process serves several backbones (TypeScript shares it); each releases its own
         self.engines.pop(a["engine"], None)
+        _print_profile()
         return {"engines": len(self.engines)}
 
     def op_set_params(self, a):
@@ -180,7 +192,12 @@ def main():
                 if args["engine"] not in w.engines:
                     raise KeyError(f"no model {args['engine']} in this worker (released or never made)")
                 w.engine = w.engines[args["engine"]]
+            t0 = time.perf_counter()
             res = fn(args)
+            if PROFILE:
+                PROFILE.setdefault(req["op"], [0, 0.0])
+                PROFILE[req["op"]][0] += 1
+                PROFILE[req["op"]][1] += time.perf_counter() - t0
             if w.rank == 0:
                 write_frame(out, {"id": req["id"], "ok": True, "result": res})
         except Exception as e:  # noqa: BLE001 — every failure goes back to the caller with its traceback
@@ -191,6 +208,7 @@ def main():
             if dist:  # the other ranks may wait in a collective this rank never reaches: end the group, not hang
                 print(f"ed2_torch_worker rank {w.rank}: stopping the process group after the error above", file=sys.stderr, flush=True)
                 os._exit(1)
+    _print_profile()
     if dist:
         dist.destroy_process_group()
     out.close()

@@ -127,14 +127,19 @@ export class SyncWorkerProcess {
   /** Like `nextFrame` without blocking the event loop (start-up, long calls: timers and progress keep running). */
   async nextFrameAsync(timeoutMs = Number.POSITIVE_INFINITY): Promise<Uint8Array | undefined> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const seen = Atomics.load(this.flag, 0);
-      const f = this.nextFrame(0);
-      if (f || this.exitInfo) return f;
-      const left = deadline - Date.now();
-      if (left <= 0) return undefined;
-      const w = waitAsync(this.flag, 0, seen, Math.min(left, 1000));
-      if (w.async) await w.value;
+    const keepAlive = setInterval(() => undefined, 1 << 30); // a pending Atomics.waitAsync does not keep Node running
+    try {
+      for (;;) {
+        const seen = Atomics.load(this.flag, 0);
+        const f = this.nextFrame(0);
+        if (f || this.exitInfo) return f;
+        const left = deadline - Date.now();
+        if (left <= 0) return undefined;
+        const w = waitAsync(this.flag, 0, seen, Math.min(left, 1000));
+        if (w.async) await w.value;
+      }
+    } finally {
+      clearInterval(keepAlive);
     }
   }
 

@@ -91,10 +91,12 @@ describe('torch worker lifecycle', () => {
     writeFileSync(script, `
 const { SyncWorkerProcess } = require(${JSON.stringify(bundle)});
 const p = new SyncWorkerProcess({ command: ${JSON.stringify(findPython().python)}, args: ['-m', 'ed2_torch_worker'], env: { PYTHONPATH: ${JSON.stringify(join(__dirname, '../../python'))} } });
-const hello = p.nextFrame(120000);
-if (!hello) { console.log('no hello: ' + JSON.stringify(p.exit)); process.exit(1); }
-console.log('worker ' + p.pid);
-setInterval(() => {}, 1000);
+// awaiting the hello alone must keep this process alive (nothing else is pending here)
+p.nextFrameAsync(120000).then((hello) => {
+  if (!hello) { console.log('no hello: ' + JSON.stringify(p.exit)); process.exit(1); }
+  console.log('worker ' + p.pid);
+  setInterval(() => {}, 1000);
+});
 `);
     const parent = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
     const pid = await new Promise<number>((res, rej) => {
@@ -105,6 +107,7 @@ setInterval(() => {}, 1000);
         if (m) res(Number(m[1]));
         else if (/no hello/.test(out)) rej(new Error(out));
       });
+      parent.on('exit', (code) => rej(new Error(`the parent exited (${String(code)}) before its worker said hello: ${out}`)));
     });
     expect(alive(pid)).toBe(true);
     parent.kill('SIGKILL');
