@@ -32,7 +32,7 @@ export interface BenchRun {
   readonly dir: string;
   readonly metrics: Record<string, number>;
   readonly manifest?: ProtocolManifest;
-  /** Training + test wall time from metrics.json. */
+  /** Wall time of the run (run.json start → end when finished in one attempt, else the trainer's training + test seconds). */
   readonly seconds: number;
   readonly perUser: { readonly users: number[]; readonly values: Record<string, number[]> };
   /** Whether this invocation trained it (false: skipped by --resume, or the same configuration as another row). */
@@ -148,5 +148,20 @@ export function readRun(dir: string, seed: number): Omit<BenchRun, 'trained'> {
   const pu = readJson<{ perCase: { users: number[] } & Record<string, number[]> }>(join(dir, 'test-per-user.json'));
   const { users, ranks: _ranks, ...values } = pu.perCase;
   const manifest = parseProtocolManifest(m.manifest);
-  return { seed, dir, metrics: m.test, ...(manifest ? { manifest } : {}), seconds: (m.train?.seconds ?? 0) + (m.evalSeconds ?? 0), perUser: { users, values } };
+  return { seed, dir, metrics: m.test, ...(manifest ? { manifest } : {}), seconds: wallSeconds(dir) ?? (m.train?.seconds ?? 0) + (m.evalSeconds ?? 0), perUser: { users, values } };
+}
+
+/**
+ * Wall time of a run folder finished in one attempt: run.json's start to end (data loading, features, warm-up,
+ * training, test, reports). A resumed run's span includes the pause, so it has none (the trainer's seconds are used).
+ */
+function wallSeconds(dir: string): number | undefined {
+  try {
+    const r = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { attempts?: number; startedAt?: string; endedAt?: string };
+    if (r.attempts !== 1 || !r.startedAt || !r.endedAt) return undefined;
+    const s = (Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000;
+    return Number.isFinite(s) && s >= 0 ? s : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -52,8 +52,9 @@ export async function writeBenchOutputs(dir: string, name: string, header: { rea
     files.push(png);
     md.push(`![${t.title}](${name}${t.slug}.png)`, '');
   }
-  md.push('## Runs', '', '| row | seed | run folder | wall time (train + test) |', '|---|---:|---|---:|');
+  md.push('## Runs', '', '| row | seed | run folder | wall time |', '|---|---:|---|---:|');
   for (const r of rows) for (const x of r.runs) md.push(`| ${r.entry.name}${r.sameAs ? ` (= ${r.sameAs})` : ''} | ${x.seed} | ${x.dir} | ${x.seconds.toFixed(1)} s |`);
+  md.push('', 'Wall time: run.json start to end of a run finished in one attempt (data, features, warm-up, training, test, reports); for a resumed run, the trainer\'s training + test seconds.');
   const markdown = md.join('\n') + '\n';
   const mdFile = join(dir, `${name}.md`);
   writeFileSync(mdFile, markdown);
