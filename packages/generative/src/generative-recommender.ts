@@ -264,7 +264,7 @@ export class GenerativeRecommender implements TrainableRecommender {
       for (const [k, v] of Object.entries(named)) {
         const old = best.get(k);
         if (old) old.assign(v);
-        else best.set(k, tf.variable(v.clone(), false, uniqueVarName(`generative-best/${k}`)));
+        else best.set(k, tf.tidy(() => tf.variable(v.clone(), false, uniqueVarName(`generative-best/${k}`)))); // tidy frees the clone (the variable keeps its data)
       }
       bestCodes = new Map([...this.state].map(([k, s]) => [k, Int32Array.from(s.codes)]));
     };

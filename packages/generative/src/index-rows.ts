@@ -29,7 +29,9 @@ export class IndexRows {
       const D = book.shape[1] as number;
       const rms = tf.tidy(() => Math.sqrt(tf.mean(tf.square(book)).dataSync()[0]) || 1);
       const std = 0.02 / (rms * Math.sqrt(D));
-      this.projections.set(`${b.branch}/${b.level}`, tf.variable(tf.randomNormal([D, dim], 0, std, 'float32', rng.tfSeed()), true, varName(`proj/${b.branch}/${b.level}`)));
+      const p0 = tf.randomNormal([D, dim], 0, std, 'float32', rng.tfSeed());
+      this.projections.set(`${b.branch}/${b.level}`, tf.variable(p0, true, varName(`proj/${b.branch}/${b.level}`)));
+      p0.dispose(); // the variable keeps the data
     }
     const init = tf.randomNormal([vocab.size, dim], 0, 0.02, 'float32', rng.tfSeed());
     this.residual = tf.variable(init, true, varName('residual'));
