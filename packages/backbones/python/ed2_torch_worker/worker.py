@@ -19,7 +19,7 @@ PROFILE = {} if os.environ.get("ED2_TORCH_PROFILE") == "1" else None
 
 
 def _print_profile():
-    if PROFILE:
+    if PROFILE is not None and PROFILE:
         print("ed2_torch_worker profile: " + ", ".join(f"{k} {n}x {t:.3f}s" for k, (n, t) in sorted(PROFILE.items(), key=lambda kv: -kv[1][1])), file=sys.stderr, flush=True)
         PROFILE.clear()
 
@@ -194,10 +194,12 @@ def main():
                 w.engine = w.engines[args["engine"]]
             t0 = time.perf_counter()
             res = fn(args)
-            if PROFILE:
+            if PROFILE is not None:
                 PROFILE.setdefault(req["op"], [0, 0.0])
                 PROFILE[req["op"]][0] += 1
                 PROFILE[req["op"]][1] += time.perf_counter() - t0
+                if sum(n for n, _ in PROFILE.values()) % 200 == 0:
+                    _print_profile()
             if w.rank == 0:
                 write_frame(out, {"id": req["id"], "ok": True, "result": res})
         except Exception as e:  # noqa: BLE001 — every failure goes back to the caller with its traceback
