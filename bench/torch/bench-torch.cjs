@@ -8,10 +8,10 @@
 // Usage (repo root): node bench/torch/bench-torch.cjs [--threads 2] [--steps 6] [--ed2-steps 12] [--ed2-threads 1]
 // Writes bench/torch/results.json and prints both tables.
 require('reflect-metadata');
-const { execFileSync } = require('node:child_process');
 const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { tmpdir, loadavg, cpus } = require('node:os');
+const { performance } = require('node:perf_hooks');
 const root = join(__dirname, '..', '..');
 const core = require(join(root, 'packages/core/dist/index.js'));
 const bb = require(join(root, 'packages/backbones/dist/index.js'));
@@ -69,11 +69,6 @@ function peerStepper(mode) {
   return { ready, step: async () => { const p = next(); c.stdin.write('step\n'); return p; }, close: () => c.stdin.end() };
 }
 
-function peerOnce(mode) { // one-shot form (not used by the default run)
-  const out = execFileSync(python, [join(__dirname, 'peft_step.py'), '--steps', String(steps), '--threads', String(threads), '--mode', mode, '--batch', String(B), '--prompt', String(P), '--response', String(R)], { encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').pop());
-}
-
 /** Seconds per joint step of an ED² run with the given backbone: median gap between the step ticks of epoch 1. */
 async function ed2Step(backbone) {
   const dir = mkdtempSync(join(tmpdir(), `bench-torch-ed2-${backbone.name}-`));
@@ -87,7 +82,7 @@ async function ed2Step(backbone) {
       model: 'ed2',
       modelConfig: { backbone: { name: backbone.name, options: { model, ...backbone.options } }, itemIndexer: { name: 'hvqae', options: branch }, userIndexer: { name: 'hvqae', options: branch }, warmupEpochs: 1, epochs: 1, stepsPerEpoch: ed2Steps, batchSize: 16, validUsers: 8, beams: 5, maxHistory: 5, reindexEvery: 1000 },
       dataset: 'synthetic', datasetConfig: { numUsers: 80, numItems: 60, maxLength: 12 }, seed: 3, backend: 'tensorflow', out: join(dir, 'run'), resume: false,
-      ks: [10], excludeSeen: false, evalBatchSize: 64, registry: buildRegistry(), events, signal: new AbortController().signal,
+      ks: [10], excludeSeen: false, evalBatchSize: 64, registry: buildRegistry(), events, signal: new globalThis.AbortController().signal,
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
