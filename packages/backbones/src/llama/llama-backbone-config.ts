@@ -22,7 +22,7 @@ export const LlamaBackboneConfig = z
     lora: LoraConfig.default(LoraConfig.parse({})).describe('LoRA adapters (finetune lora).'),
     maxSeqLen: z.number().int().positive().optional().describe('Override the context length of a preset (RoPE table size).'),
     encodeBatch: z.number().int().positive().default(32).describe('Texts per batch when encoding entity texts.'),
-    searchBatch: z.number().int().positive().default(16).describe('Prompts per batch of the constrained beam search.'),
+    searchBatch: z.number().int().positive().default(32).describe('Prompts per batch of the constrained beam search.'),
     seed: z.number().int().optional().describe('Seed for random init and LoRA init (default: derived from the run seed).'),
   })
   .strict()

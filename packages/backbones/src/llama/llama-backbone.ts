@@ -216,7 +216,7 @@ export class LlamaBackbone implements Backbone {
 
   async constrainedSearch(prompts: readonly (readonly number[])[], trie: PrefixTrie, o: ConstrainedSearchOptions): Promise<BeamHit[][]> {
     this.checkIds(prompts, o.rows);
-    const bs = o.batchSize ?? this.options.searchBatch ?? 16;
+    const bs = o.batchSize ?? this.options.searchBatch ?? 32;
     const out: BeamHit[][] = [];
     const bar = o.events?.progress('generate/constrained-search', 'constrained beam search', prompts.length, 'prompts');
     for (let i = 0; i < prompts.length; i += bs) {
