@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Root postinstall: (a) native tfjs-node addon present? else its own install (fast-fail download),
 // (b) else build it against the TensorFlow C library from the tensorflow-cpu pip wheel, (c) else warn
-// (wasm/cpu fallback), (d) build the TypeScript. Never fails the install. Quiet on success; logs step times.
+// (wasm/cpu fallback), (d) build the TypeScript, (e) the torch backbone's Python venv. Never fails the install.
+// Quiet on success; logs step times.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -89,6 +90,32 @@ function nativeAddon(pkgName) {
 }
 
 for (const pkg of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']) nativeAddon(pkg);
+
+// (e) The `torch` backbone's Python side (issue 16): `.venv` with the worker's pinned requirements, so that `npm test`
+// passes on a fresh machine. Skipped with REC_NO_TORCH=1 (the torch tests then fail naming what is missing).
+// Where pip's configuration names a local file:// index and no index is forced, that index is used: on machines
+// with a local wheel store and no route to pypi.org, pip would otherwise retry pypi.org for every package.
+function torchVenv() {
+  if (process.env.REC_NO_TORCH === '1') return log('torch venv: skipped (REC_NO_TORCH=1)');
+  const req = path.join(root, 'packages/backbones/python/ed2_torch_worker/requirements.txt');
+  if (!fs.existsSync(req)) return;
+  const py = path.join(root, '.venv/bin/python');
+  try {
+    step('torch venv (.venv)', () => {
+      if (!fs.existsSync(py)) run('python3', ['-m', 'venv', path.join(root, '.venv')], { timeout: 120_000 });
+      const args = ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', req];
+      if (!process.env.PIP_INDEX_URL) {
+        const cfg = spawnSync('python3', ['-m', 'pip', 'config', 'list'], { encoding: 'utf8', timeout: 30_000 }).stdout ?? '';
+        const local = /file:\/\/[^\s']+/.exec(cfg)?.[0];
+        if (local) args.push('--index-url', local);
+      }
+      run(py, args, { timeout: 900_000 });
+    });
+  } catch (e) {
+    log(`WARNING: torch backbone's Python side not installed (${String(e.message).split('\n')[0].slice(0, 300)}); \`--backbone torch:…\` and its tests need: python3 -m venv .venv && .venv/bin/pip install -r packages/backbones/python/ed2_torch_worker/requirements.txt`);
+  }
+}
+torchVenv();
 step('tsc -b tsconfig.build.json', () => {
   try {
     run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-b', 'tsconfig.build.json'], { cwd: root });
