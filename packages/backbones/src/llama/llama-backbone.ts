@@ -19,6 +19,8 @@ import type { Tokenizer } from '../tokenizer/tokenizer';
 import { batchedConstrainedBeamSearch } from '../generation/batched-beam-search';
 import { matMulExplicit } from './explicit-matmul';
 import type { LlamaModel } from './llama-model';
+import { registerIndexTokens } from '../tokenizer/register-index-tokens';
+import { checkTokenIds } from '../check-token-ids';
 
 export interface LlamaBackboneOptions {
   /** Texts per encoder batch. */
@@ -96,27 +98,12 @@ export class LlamaBackbone implements Backbone {
   }
 
   setIndexVocabulary(vocab: IndexVocabulary): void {
-    if (vocab.firstId !== this.baseVocabSize) {
-      throw new RecError('E_CONFIG', `index vocabulary starts at id ${vocab.firstId}, the backbone's base vocabulary ends at ${this.baseVocabSize}`, { hint: 'Make the IndexVocabulary with firstId = backbone.baseVocabSize.' });
-    }
-    const ids = this.tokenizer.addSpecialTokens(vocab.tokens);
-    ids.forEach((id, row) => {
-      if (id !== vocab.firstId + row) {
-        throw new RecError('E_CONFIG', `tokenizer gave index token ${vocab.tokens[row]} the id ${id}, expected ${vocab.firstId + row}`, { hint: 'Register the index vocabulary once, on a tokenizer without other added tokens.' });
-      }
-    });
+    registerIndexTokens(this.tokenizer, vocab, this.baseVocabSize);
     this.vocab = vocab;
   }
 
   private checkIds(seqs: readonly (readonly number[])[], rows: tf.Tensor2D | undefined): void {
-    const limit = this.baseVocabSize + (rows ? rows.shape[0] : this.model.totalVocab - this.baseVocabSize);
-    for (const s of seqs) {
-      for (const id of s) {
-        if (!(id >= 0 && id < limit)) {
-          throw new RecError('E_SHAPE', `token id ${id} is outside the vocabulary (0..${limit - 1})`, { hint: rows ? 'The index rows do not cover every index token: build them for the whole IndexVocabulary.' : 'Pass the index rows (options.rows) when sequences contain index tokens.' });
-        }
-      }
-    }
+    checkTokenIds(seqs, this.baseVocabSize, rows, this.model.totalVocab - this.baseVocabSize);
   }
 
   /** Right-pads sequences (pad id 0: padding sits after the real tokens, which the causal mask hides). */

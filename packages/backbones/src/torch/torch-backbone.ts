@@ -18,6 +18,8 @@ import { uniqueVarName } from '../lora/lora-linear';
 import { f32ToWire, wireToF32, type WireTensor } from './torch-worker-client';
 import type { TorchEngine } from './torch-worker-pool';
 import { TorchBeamDecoder } from './torch-beam-decoder';
+import { registerIndexTokens } from '../tokenizer/register-index-tokens';
+import { checkTokenIds } from '../check-token-ids';
 
 /** What the worker's `init` describes. */
 export interface TorchModelInfo {
@@ -109,13 +111,7 @@ export class TorchBackbone implements Backbone {
   }
 
   setIndexVocabulary(vocab: IndexVocabulary): void {
-    if (vocab.firstId !== this.baseVocabSize) {
-      throw new RecError('E_CONFIG', `index vocabulary starts at id ${vocab.firstId}, the backbone's base vocabulary ends at ${this.baseVocabSize}`, { hint: 'Make the IndexVocabulary with firstId = backbone.baseVocabSize.' });
-    }
-    const ids = this.tokenizer.addSpecialTokens(vocab.tokens);
-    ids.forEach((id, row) => {
-      if (id !== vocab.firstId + row) throw new RecError('E_CONFIG', `tokenizer gave index token ${vocab.tokens[row]} the id ${id}, expected ${vocab.firstId + row}`, { hint: 'Register the index vocabulary once, on a tokenizer without other added tokens.' });
-    });
+    registerIndexTokens(this.tokenizer, vocab, this.baseVocabSize);
     this.vocab = vocab;
   }
 
@@ -124,14 +120,7 @@ export class TorchBackbone implements Backbone {
   }
 
   private checkIds(seqs: readonly (readonly number[])[], rows: tf.Tensor2D | undefined): void {
-    const limit = this.baseVocabSize + (rows ? rows.shape[0] : 0);
-    for (const s of seqs) {
-      for (const id of s) {
-        if (!(id >= 0 && id < limit)) {
-          throw new RecError('E_SHAPE', `token id ${id} is outside the vocabulary (0..${limit - 1})`, { hint: rows ? 'The index rows do not cover every index token: build them for the whole IndexVocabulary.' : 'Pass the index rows (options.rows) when sequences contain index tokens.' });
-        }
-      }
-    }
+    checkTokenIds(seqs, this.baseVocabSize, rows, 0);
   }
 
   /**

@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
-import { RecError, handleInterrupts, makeRunId, type BackendName } from '@ed2/core';
+import { RecError, handleInterrupts, makeRunId } from '@ed2/core';
 import { join } from 'node:path';
 import { BaseCommand } from '../base-command';
 import { ablationEntries } from '../compose/ablation-entries';
-import { applySets, benchFlags, parseKs, parseSeeds } from '../compose/bench-flags';
+import { applySets, benchFlags, benchRunFlags } from '../compose/bench-flags';
 import { benchComparison } from '../compose/bench-comparison';
 import { applyGenerativeFlags, setDotted } from '../compose/generative-flags';
 import { parseAssignments } from '../compose/parse-assignments';
@@ -53,15 +53,8 @@ export default class Ablate extends BaseCommand {
     try {
       const rows = await runBench({
         entries: plan.entries,
-        dataset: flags.dataset,
-        datasetConfig: parseAssignments(flags['dataset-set'] ?? [], '--dataset-set'),
-        seeds: parseSeeds(flags.seed, flags.seeds),
-        backend: flags.backend as BackendName,
+        ...benchRunFlags(flags),
         out,
-        resume: flags.resume,
-        ks: parseKs(flags.ks),
-        excludeSeen: flags['exclude-seen'],
-        evalBatchSize: flags['eval-batch'],
         registry: this.registry(),
         events: this.events,
         signal: controller.signal,

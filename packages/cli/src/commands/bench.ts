@@ -1,12 +1,11 @@
 import { Flags } from '@oclif/core';
-import { RecError, handleInterrupts, makeRunId, type BackendName } from '@ed2/core';
+import { RecError, handleInterrupts, makeRunId } from '@ed2/core';
 import { basename, join } from 'node:path';
 import { BaseCommand } from '../base-command';
-import { applySets, benchFlags, parseKs, parseSeeds } from '../compose/bench-flags';
+import { applySets, benchFlags, benchRunFlags } from '../compose/bench-flags';
 import { benchComparison } from '../compose/bench-comparison';
 import type { BenchEntry } from '../compose/bench-entry';
 import { applyGenerativeFlags, applyIndexFile } from '../compose/generative-flags';
-import { parseAssignments } from '../compose/parse-assignments';
 import { GENERATIVE_MODELS } from '../compose/resolve-run-config';
 import { runBench } from '../compose/run-bench';
 import { writeBenchOutputs } from '../compose/write-bench-outputs';
@@ -50,15 +49,8 @@ export default class Bench extends BaseCommand {
     try {
       const rows = await runBench({
         entries,
-        dataset: flags.dataset,
-        datasetConfig: parseAssignments(flags['dataset-set'] ?? [], '--dataset-set'),
-        seeds: parseSeeds(flags.seed, flags.seeds),
-        backend: flags.backend as BackendName,
+        ...benchRunFlags(flags),
         out,
-        resume: flags.resume,
-        ks: parseKs(flags.ks),
-        excludeSeen: flags['exclude-seen'],
-        evalBatchSize: flags['eval-batch'],
         registry: this.registry(),
         events: this.events,
         signal: controller.signal,

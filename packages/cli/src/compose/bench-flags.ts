@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
-import { BACKEND_NAMES, RecError } from '@ed2/core';
+import { BACKEND_NAMES, RecError, type BackendName } from '@ed2/core';
+import type { BenchOptions } from './run-bench';
 import { parseAssignments } from './parse-assignments';
 import { setDotted } from './generative-flags';
 
@@ -21,6 +22,22 @@ export const benchFlags = {
   'allow-mixed-protocols': Flags.boolean({ description: 'Put rows measured under different protocols in one table (the differences are listed under it).', default: false }),
   json: Flags.boolean({ description: 'Print the comparison as JSON.', default: false }),
 };
+
+/** The parts of `runBench`'s options both commands take from the shared flags above. */
+export function benchRunFlags(flags: {
+  dataset: string; 'dataset-set'?: string[]; seed: number; seeds: number; backend: string; resume: boolean; ks: string; 'exclude-seen': boolean; 'eval-batch': number;
+}): Pick<BenchOptions, 'dataset' | 'datasetConfig' | 'seeds' | 'backend' | 'resume' | 'ks' | 'excludeSeen' | 'evalBatchSize'> {
+  return {
+    dataset: flags.dataset,
+    datasetConfig: parseAssignments(flags['dataset-set'] ?? [], '--dataset-set'),
+    seeds: parseSeeds(flags.seed, flags.seeds),
+    backend: flags.backend as BackendName,
+    resume: flags.resume,
+    ks: parseKs(flags.ks),
+    excludeSeen: flags['exclude-seen'],
+    evalBatchSize: flags['eval-batch'],
+  };
+}
 
 export function parseKs(s: string): number[] {
   const ks = s.split(',').map((x) => Number(x.trim()));
