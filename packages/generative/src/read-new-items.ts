@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { dataFormatError, parseJsonText, readTextFile, splitLines, type ItemRecord } from '@ed2/core';
+import { existsSync } from 'node:fs';
+import { RecError, dataFormatError, parseJsonText, readTextFile, splitLines, type ItemRecord } from '@ed2/core';
 
 const NewItem = z.object({
   key: z.union([z.string().min(1), z.number()]).transform(String),
@@ -15,6 +16,7 @@ const NewItem = z.object({
  * UTF-8 BOM and CRLF tolerated; a bad entry is E_DATA_FORMAT naming the file, the entry and the field.
  */
 export async function readNewItems(file: string): Promise<Omit<ItemRecord, 'id'>[]> {
+  if (!existsSync(file)) throw new RecError('E_DATA_MISSING', `new items file ${file} does not exist`, { hint: 'Give a JSON array or JSON lines of {"key": …, "title": …}.' });
   const text = await readTextFile(file);
   const trimmed = text.trim();
   const entries: { where: string; value: unknown }[] = trimmed.startsWith('[')
