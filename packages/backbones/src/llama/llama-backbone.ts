@@ -112,8 +112,8 @@ export class LlamaBackbone implements Backbone {
     return { ids: seqs.map((s) => [...s, ...new Array<number>(width - s.length).fill(0)]), width, lengths: seqs.map((s) => s.length) };
   }
 
-  /** Dense [rows·width, nRows] mix from a RowMix whose positions index `(sample, pos)` (positions ≥ width dropped). */
-  private dense(mix: RowMix | undefined, rows: number, width: number, shift: (sample: number, pos: number) => number): tf.Tensor2D | undefined {
+  /** The model's mix input from a RowMix whose positions index `(sample, pos)` (positions ≥ width dropped). */
+  private dense(mix: RowMix | undefined, rows: number, width: number, shift: (sample: number, pos: number) => number): { place: tf.Tensor2D; delta: tf.Tensor2D } | undefined {
     if (!mix || mix.positions.length === 0) return undefined;
     const sel = new Float32Array(rows * width * mix.positions.length);
     const P = mix.positions.length;
@@ -121,7 +121,7 @@ export class LlamaBackbone implements Backbone {
       const at = shift(sample, pos);
       if (at >= 0 && at < width) sel[(sample * width + at) * P + k] = 1;
     });
-    return matMulExplicit(tf.tensor2d(sel, [rows * width, P]), mix.delta) as tf.Tensor2D;
+    return { place: tf.tensor2d(sel, [rows * width, P]), delta: mix.delta };
   }
 
   pooled(sequences: readonly (readonly number[])[], options: BackboneForwardOptions = {}): tf.Tensor2D {

@@ -54,8 +54,12 @@ export interface ForwardOptions {
   training?: boolean;
   /** Rows of the added (index) tokens [nNew, dim], computed in the caller's tape; overrides provider / free rows. */
   rows?: tf.Tensor2D;
-  /** [batch·seq, nNew] added to the one-hot of the added tokens (forward value 0: straight-through mixes). */
-  inputMix?: tf.Tensor2D;
+  /**
+   * Straight-through mixes (forward value 0) added to the one-hot of the added tokens at some positions:
+   * `place` [batch·seq, P] puts each of the P `delta` rows [P, nNew] at its position. The embedding gets
+   * place·(delta·rows), which equals (place·delta)·rows at a fraction of the cost (P ≪ batch·seq, nNew ≫ dim).
+   */
+  inputMix?: { readonly place: tf.Tensor2D; readonly delta: tf.Tensor2D };
 }
 
 /**
@@ -266,9 +270,10 @@ export class LlamaModel {
     if (extra) {
       const isNew = tf.greaterEqual(flat, tf.scalar(V, 'int32'));
       // dense oneHot·matMul: a cheap gradient on every backend (cpu gather grad is slow, wasm has none)
-      let oh = tf.cast(tf.oneHot(tf.sub(flat, tf.scalar(V, 'int32')), extra.shape[0]), 'float32') as tf.Tensor2D;
-      if (opts.inputMix) oh = tf.add(oh, opts.inputMix);
-      x = tf.add(tf.mul(x, tf.expandDims(tf.cast(tf.logicalNot(isNew), 'float32'), 1)), matMulExplicit(oh, extra));
+      const oh = tf.cast(tf.oneHot(tf.sub(flat, tf.scalar(V, 'int32')), extra.shape[0]), 'float32') as tf.Tensor2D;
+      let added = matMulExplicit(oh, extra);
+      if (opts.inputMix) added = tf.add(added, matMulExplicit(opts.inputMix.place, matMulExplicit(opts.inputMix.delta, extra))) as tf.Tensor2D;
+      x = tf.add(tf.mul(x, tf.expandDims(tf.cast(tf.logicalNot(isNew), 'float32'), 1)), added);
     }
     return tf.reshape(x, [b, t, this.config.dim]);
   }

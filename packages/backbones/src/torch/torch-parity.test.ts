@@ -61,6 +61,36 @@ describe('torch backbone against the tfjs backbone and transformers + peft (stor
     tf.dispose([a, b, rows, mask]);
   });
 
+  it('gives the same response NLL and gradients w.r.t. rows and a straight-through mix (nonzero delta) as the tfjs backbone', () => {
+    const vocab = new IndexVocabulary(layout, 512);
+    llama.setIndexVocabulary(vocab);
+    torch.setIndexVocabulary(vocab);
+    const rows = tf.randomNormal([vocab.size, 64], 0, 0.3, 'float32', 11) as tf.Tensor2D;
+    const delta = tf.randomNormal([3, vocab.size], 0, 0.5, 'float32', 12) as tf.Tensor2D;
+    const a0 = vocab.id('<a_0>')!, b3 = vocab.id('<b_3>')!, a2 = vocab.id('<a_2>')!;
+    const batch = [
+      { prompt: [1, ...llama.tokenize('the cat'), a0, b3], response: [a2, vocab.id('<b_1>')!, 2] },
+      { prompt: [1, ...llama.tokenize('a dog ran')], response: [a0, b3, 2] },
+    ];
+    // mixes on a prompt token, a response token, and a position past the sequence (dropped by both)
+    const mix = { positions: [{ sample: 0, pos: 3 }, { sample: 1, pos: 5 }, { sample: 1, pos: 99 }], delta };
+    const run = (bb: LlamaBackbone | TorchBackbone) => {
+      const f = (r: tf.Tensor, d: tf.Tensor) => bb.responseNllSum(batch, { rows: r as tf.Tensor2D, mix: { positions: mix.positions, delta: d as tf.Tensor2D } }).sum;
+      const { value, grads } = tf.valueAndGrads(f)([rows, delta]);
+      return { value: value.dataSync()[0], dRows: grads[0], dDelta: grads[1] };
+    };
+    const mine = run(llama);
+    const theirs = run(torch);
+    expect(Math.abs(mine.value - theirs.value)).toBeLessThan(1e-3 * Math.abs(mine.value));
+    for (const k of ['dRows', 'dDelta'] as const) {
+      const scale = tf.tidy(() => tf.max(tf.abs(theirs[k])).dataSync()[0]);
+      expect(scale).toBeGreaterThan(1e-3); // the mix is on the gradient path
+      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(mine[k], theirs[k]))).dataSync()[0])).toBeLessThan(1e-3 * scale);
+    }
+    expect(tf.tidy(() => tf.max(tf.abs(tf.slice(theirs.dDelta, [2, 0], [1, -1]))).dataSync()[0])).toBe(0); // dropped position
+    tf.dispose([rows, delta, mine.dRows, mine.dDelta, theirs.dRows, theirs.dDelta]);
+  });
+
   it('saves LoRA adapters in PEFT format that transformers + peft load unchanged (same logits)', async () => {
     tf.tidy(() => Object.values(torch.trainableVariables()).forEach((v, i) => v.assign(tf.randomNormal(v.shape, 0, 0.05, 'float32', 100 + i))));
     torch.markUpdated();

@@ -32,6 +32,7 @@ export default class Ablate extends BaseCommand {
     beam: Flags.integer({ description: 'Beam width of the constrained beam search.' }),
     'valid-users': Flags.integer({ description: 'Users in the seeded validation subsample.' }),
     'item-features': Flags.string({ description: 'Item features instead of text: run:<SASRec run dir>, or a .safetensors/.npy file.' }),
+    rows: Flags.string({ description: 'Only these rows (comma list of full, no-user, static, no-mgtr, no-exploit, no-user-no-mgtr, length-3, length-4, length-5, lsh-static, lsh-dynamic); the full model always runs.' }),
     ...benchFlags,
   };
 
@@ -44,7 +45,7 @@ export default class Ablate extends BaseCommand {
     applyGenerativeFlags(base, { backbone: flags.backbone, tokenizer: flags.tokenizer, finetune: flags.finetune, beam: flags.beam, 'valid-users': flags['valid-users'], 'item-features': flags['item-features'] });
     const shared = { [flags.model]: base };
     applySets(shared, flags.set ?? []);
-    const plan = ablationEntries(shared[flags.model], { model: flags.model });
+    const plan = ablationEntries(shared[flags.model], { model: flags.model, ...(flags.rows ? { rows: flags.rows.split(',').map((x) => x.trim()).filter(Boolean) } : {}) });
     const out = flags.out ?? join('runs', makeRunId('ablate'));
     const metrics = flags.metrics.split(',').map((s) => s.trim());
     this.startRendering(flags);

@@ -41,3 +41,21 @@ describe('ablationEntries with indexer options', () => {
     expect(plan.entries.find((e) => e.id === 'length-5')!.modelConfig.itemIndexer).toEqual({ options: { levels: 5, codebookSize: 8, codeDim: 8 } });
   });
 });
+
+describe('ablationEntries with --rows', () => {
+  it('keeps the named rows plus the full model, drops a table left with the full model alone', () => {
+    const plan = ablationEntries({ epochs: 1 }, { rows: ['no-user', 'static', 'no-mgtr', 'no-exploit'] });
+    expect(plan.entries.map((e) => e.id)).toEqual(['full', 'no-user', 'static', 'no-mgtr', 'no-exploit']);
+    expect(plan.tables).toEqual([{ title: 'Table 2: ablation of the components', ids: ['full', 'no-user', 'static', 'no-mgtr', 'no-exploit'] }]);
+    expect(plan.entries.find((e) => e.id === 'static')!.modelConfig).toEqual({ epochs: 1, dynamic: false });
+  });
+
+  it('names an unknown row and lists the valid ones', () => {
+    expect(() => ablationEntries({}, { rows: ['no-users'] })).toThrow(/unknown row no-users/);
+    try {
+      ablationEntries({}, { rows: ['no-users'] });
+    } catch (e) {
+      expect((e as { hint?: string }).hint).toContain('no-user, static, no-mgtr');
+    }
+  });
+});

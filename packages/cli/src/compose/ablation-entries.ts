@@ -1,3 +1,4 @@
+import { RecError } from '@ed2/core';
 import { applyGenerativeFlags, type GenerativeFlags } from './generative-flags';
 import type { BenchEntry } from './bench-entry';
 
@@ -32,11 +33,16 @@ const ROWS: readonly { readonly id: string; readonly name: string; readonly flag
  * shared options `base` (flags and `--set` of the command, the budget) and the row's ablation flags on top,
  * applied exactly as `rec run` applies them. Table 2 is full + the five component ablations, Table 3 the
  * index lengths 3/4/5 and LSH static vs dynamic (LSH rows keep only the shared index length of the indexer options),
- * each against the full model.
+ * each against the full model. `rows` keeps only those row ids (the full model always stays, since Avg.D is
+ * measured against it); a table left with the full model alone is dropped.
  */
-export function ablationEntries(base: Readonly<Record<string, unknown>>, options: { readonly model?: string } = {}): AblationPlan {
+export function ablationEntries(base: Readonly<Record<string, unknown>>, options: { readonly model?: string; readonly rows?: readonly string[] } = {}): AblationPlan {
   const model = options.model ?? 'ed2';
-  const entries = ROWS.map((r) => {
+  const known = ROWS.map((r) => r.id);
+  const unknown = (options.rows ?? []).filter((id) => !known.includes(id));
+  if (unknown.length) throw new RecError('E_CONFIG', `rec ablate: unknown row${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, { hint: `--rows takes a comma list of ${known.join(', ')}.` });
+  const keep = new Set(options.rows ? ['full', ...options.rows] : known);
+  const entries = ROWS.filter((r) => keep.has(r.id)).map((r) => {
     const modelConfig = applyGenerativeFlags(structuredClone({ ...base }) as Record<string, unknown>, r.flags);
     // LSH has its own options: of the shared indexer options (HVQAE's codebook size, code dim, …) only the index length carries over
     if (r.flags.indexer === 'lsh') {
@@ -47,11 +53,9 @@ export function ablationEntries(base: Readonly<Record<string, unknown>>, options
     }
     return { id: r.id, name: r.name, model, modelConfig };
   });
-  return {
-    entries,
-    tables: [
-      { title: 'Table 2: ablation of the components', ids: ['full', 'no-user', 'static', 'no-mgtr', 'no-exploit', 'no-user-no-mgtr'] },
-      { title: 'Table 3: index length and LSH indices', ids: ['full', 'length-3', 'length-4', 'length-5', 'lsh-static', 'lsh-dynamic'] },
-    ],
-  };
+  const tables = [
+    { title: 'Table 2: ablation of the components', ids: ['full', 'no-user', 'static', 'no-mgtr', 'no-exploit', 'no-user-no-mgtr'] },
+    { title: 'Table 3: index length and LSH indices', ids: ['full', 'length-3', 'length-4', 'length-5', 'lsh-static', 'lsh-dynamic'] },
+  ];
+  return { entries, tables: tables.map((t) => ({ ...t, ids: t.ids.filter((id) => keep.has(id)) })).filter((t) => t.ids.length > 1) };
 }
