@@ -15,11 +15,27 @@ def _t(a, device, dtype=torch.float32):
     return torch.from_numpy(np.array(a, copy=True)).to(device=device, dtype=dtype)
 
 
+def _is_dtensor(t):
+    try:
+        from torch.distributed.tensor import DTensor
+    except ImportError:  # torch without DTensor: FSDP is refused before this matters
+        return False
+    return isinstance(t, DTensor)
+
+
+def _full(t):
+    """The whole tensor of a parameter or gradient (an FSDP shard is all-gathered: every rank must call this)."""
+    return t.full_tensor() if _is_dtensor(t) else t
+
+
 class Engine:
-    def __init__(self, args, device):
+    def __init__(self, args, device, dist=None):
         from transformers import LlamaConfig, LlamaForCausalLM
 
         self.device = device
+        self.dist = dist
+        self.world = dist.get_world_size() if dist else 1
+        self.fsdp = args.get("strategy", "ddp") == "fsdp" and self.world > 1
         torch.manual_seed(int(args["seed"]))
         if args.get("weightsDir"):
             model = LlamaForCausalLM.from_pretrained(args["weightsDir"], dtype=torch.float32, attn_implementation="sdpa")
@@ -47,6 +63,8 @@ class Engine:
                 p.requires_grad_(True)
         self.model = model.to(device)
         self.lm = model.get_base_model() if self.peft else model
+        if self.fsdp:
+            self._shard()
         self.config = self.lm.config
         self.V = self.config.vocab_size
         self.dim = self.config.hidden_size
@@ -55,6 +73,25 @@ class Engine:
         self.counters = {"n": 0, "p": 0}
         self.decoder = None
         self.model.eval()
+
+    def _shard(self):
+        """FSDP2 (`fully_shard`): every decoder layer is its own unit (all-gathered for its forward and backward,
+        resharded after), the decoder stack's root unit holds the final norm. The token embedding and the LM head
+        stay whole on every rank (`ignored_params`): this engine calls them directly (index rows are spliced into
+        the embedding and appended to the head), and they are a small share of a large model (2% of LLaMA-2 7B).
+        Sharded gradients are reduce-scattered as sums (divide factor 1), the replicated ones all-reduced, so N
+        ranks give the gradients of one process with the whole batch, as DDP does."""
+        from torch.distributed.fsdp import fully_shard
+
+        decoder = self.lm.model
+        whole = {p for p in decoder.embed_tokens.parameters()} | {p for p in self.lm.lm_head.parameters()}
+        units = list(decoder.layers)
+        for layer in units:
+            fully_shard(layer)
+        fully_shard(decoder, ignored_params=whole)
+        for unit in units + [decoder]:
+            unit.set_gradient_divide_factor(1.0)
+            unit.set_force_sum_reduction_for_comms(True)  # a plain SUM (gloo has no PREMUL_SUM)
 
     # ---- parameters -----------------------------------------------------------------------------------------
     def describe(self):
@@ -65,12 +102,21 @@ class Engine:
         }
 
     def get_params(self):
-        return [p.detach().cpu().numpy() for _, p in self.trainable]
+        return [_full(p.detach()).cpu().numpy() for _, p in self.trainable]
 
     def set_params(self, values):
         with torch.no_grad():
             for (_, p), v in zip(self.trainable, values):
-                p.copy_(torch.from_numpy(np.array(v, copy=True)).to(p.device, p.dtype))
+                self._set(p, torch.from_numpy(np.array(v, copy=True)))
+
+    def _set(self, p, full):
+        full = full.to(p.device, p.dtype)
+        if _is_dtensor(p):  # every rank holds the same full value: keep this rank's shard of it
+            from torch.distributed.tensor import distribute_tensor
+
+            p.to_local().copy_(distribute_tensor(full, p.device_mesh, p.placements).to_local())
+        else:
+            p.copy_(full)
 
     # ---- forward pieces -------------------------------------------------------------------------------------
     def embed(self, ids, rows, mix):
@@ -128,13 +174,20 @@ class Engine:
         self.model.train(bool(training))
         with torch.set_grad_enabled(grad):
             rows_t, delta_t, leaves = self._leaves(rows, delta, grad)
-            if not picks:  # (a rank's empty shard still answers the backward that follows)
+            if not picks and not self.fsdp:  # (a rank's empty shard still answers the backward that follows)
                 total = torch.zeros((), device=self.device)
                 return 0.0, 0, (self._keep("n", total, leaves) if grad else None)
+            if not picks:  # FSDP: every rank takes part in each layer's all-gather, so run one token and count it 0 times
+                padded, picks, labels, zero = [[0]], [0], [0], True
+            else:
+                zero = False
             ids = torch.tensor(padded, dtype=torch.long, device=self.device)
             h = self.hidden(ids, rows_t, (mix_positions, delta_t) if delta_t is not None else None)
             flat = h.reshape(-1, self.dim)[torch.tensor(picks, device=self.device)]
             total = torch.nn.functional.cross_entropy(self.head(flat, rows_t), torch.tensor(labels, device=self.device), reduction="sum")
+            if zero:
+                total = total * 0.0
+                picks = []
         handle = self._keep("n", total, leaves) if grad else None
         return float(total.detach()), len(picks), handle
 
@@ -160,16 +213,37 @@ class Engine:
             del self.graphs[k]
         return h
 
-    def backward(self, handle, dy):
+    def backward(self, handle, dy, scale=1.0):
         """Gradients of the kept output (weighted by dy) w.r.t. [rows?, delta?] and every trainable weight."""
         if handle not in self.graphs:
             raise KeyError(f"no kept forward pass '{handle}' (each is differentiated at most once; only the last 16 are kept)")
         out, leaves = self.graphs.pop(handle)
         params = [p for _, p in self.trainable]
+        if self.fsdp:
+            return self._fsdp_backward(out, leaves, params, dy, scale)
         if not out.requires_grad:
             return [torch.zeros_like(x).detach().cpu().numpy() for x in leaves + params]
         g = torch.autograd.grad(out, leaves + params, grad_outputs=_t(dy, self.device).reshape(out.shape), allow_unused=True)
         res = [torch.zeros_like(x) if gi is None else gi for x, gi in zip(leaves + params, g)]
+        return [r.detach().cpu().numpy() for r in res]
+
+    def _fsdp_backward(self, out, leaves, params, dy, scale):
+        """FSDP: `backward()` (its hooks reduce-scatter each unit's gradients as they appear), then every gradient
+        summed over the ranks: sharded ones all-gathered, the leaves' and the replicated weights' all-reduced."""
+        for x in leaves + params:
+            x.grad = None
+        if out.requires_grad:
+            out.backward(_t(dy, self.device).reshape(out.shape) * scale)
+        res = []
+        for x in leaves + params:
+            g = x.grad
+            x.grad = None
+            if _is_dtensor(x):  # reduce-scattered by FSDP (the same units on every rank): gather the whole sum
+                res.append(torch.zeros(x.shape, dtype=x.dtype, device=self.device) if g is None else g.full_tensor())
+            else:  # leaves and replicated weights: this rank's part, summed over the ranks
+                g = torch.zeros_like(x) if g is None else g.detach().clone()
+                self.dist.all_reduce(g)
+                res.append(g)
         return [r.detach().cpu().numpy() for r in res]
 
     # ---- logits (parity checks) and beam decoding -----------------------------------------------------------
@@ -213,13 +287,21 @@ class Engine:
         self.decoder = None
 
     # ---- adapters in PEFT's format --------------------------------------------------------------------------
-    def save_adapters(self, directory):
+    def save_adapters(self, directory, write=True):
+        """PEFT's format (adapter_config.json + adapter_model.safetensors), or the whole model when fully fine-tuned.
+        Under FSDP every rank gathers the full state (a collective); only `write` (rank 0) saves it."""
+        state = {k: _full(v).detach().cpu() for k, v in self.model.state_dict().items()} if self.fsdp else None
+        if not write:
+            return
+        kw = {"state_dict": state} if state is not None else {}
         if self.peft:
-            self.model.save_pretrained(directory)
+            self.model.save_pretrained(directory, **kw)
         else:
-            self.model.save_pretrained(directory, safe_serialization=True)
+            self.model.save_pretrained(directory, safe_serialization=True, **kw)
 
     def load_adapters(self, directory):
+        if self.fsdp:
+            return self._fsdp_load(directory)
         if self.peft:
             from peft import set_peft_model_state_dict
             from peft.utils import load_peft_weights
@@ -233,3 +315,21 @@ class Engine:
 
             state = load_file(os.path.join(directory, "model.safetensors"))
             self.model.load_state_dict(state, strict=False)
+
+    def _fsdp_load(self, directory):
+        """Under FSDP: each trainable weight from the saved file (PEFT drops the adapter name from its keys: `lora_A.default.weight`
+        is stored as `lora_A.weight`), this rank keeping its shard."""
+        import os
+        from safetensors.torch import load_file
+
+        state = load_file(os.path.join(directory, "adapter_model.safetensors" if self.peft else "model.safetensors"))
+        missing = []
+        with torch.no_grad():
+            for n, p in self.trainable:
+                key = n.replace(".default.", ".") if self.peft else n
+                if key not in state:
+                    missing.append(key)
+                    continue
+                self._set(p, state[key])
+        if missing and self.peft:
+            raise ValueError(f"{directory}: adapter tensors missing for {missing[:5]}")

@@ -76,7 +76,7 @@ class Worker:
 
         if a.get("threads"):
             self.torch.set_num_threads(int(a["threads"]))
-        self.engine = Engine(a, self.device)
+        self.engine = Engine(a, self.device, self.dist)
         eid = self.next_engine
         self.next_engine += 1
         self.engines[eid] = self.engine
@@ -115,6 +115,9 @@ class Worker:
 
     def op_backward(self, a):
         sharded = str(a["handle"]).startswith("n")
+        if self.engine.fsdp:  # every rank ran the forward; an unsplit one counts 1/N on each, summed back to 1
+            grads = self.engine.backward(a["handle"], from_wire(a["dy"]), 1.0 if sharded else 1.0 / self.world)
+            return {"grads": [to_wire(g) for g in grads]} if self.rank == 0 else {}
         if self.rank != 0 and not sharded:
             return {}
         grads = self.engine.backward(a["handle"], from_wire(a["dy"]))
@@ -125,28 +128,41 @@ class Worker:
             grads = [t.cpu().numpy() for t in ts]
         return {"grads": [to_wire(g) for g in grads]} if self.rank == 0 else {}
 
+    def _solo(self):
+        """Ops only rank 0 computes, except under FSDP, where every rank takes part in each layer's all-gather."""
+        return self.rank != 0 and not self.engine.fsdp
+
     def op_pooled(self, a):
-        if self.rank != 0:
+        if self._solo():
             return {}
         out, h = self.engine.pooled(a["seqs"], _opt(a.get("rows")), a.get("positions"), _opt(a.get("delta")), a.get("training", False), a.get("grad", False))
         return {"pooled": to_wire(out), "handle": h}
 
     def op_logits(self, a):
-        return {"logits": to_wire(self.engine.logits(a["seqs"], _opt(a.get("rows"))))} if self.rank == 0 else {}
+        if self._solo():
+            return {}
+        out = self.engine.logits(a["seqs"], _opt(a.get("rows")))
+        return {"logits": to_wire(out)} if self.rank == 0 else {}
 
     def op_decode_start(self, a):
-        return {"logp": to_wire(self.engine.decode_start(a["prompts"], from_wire(a["rows"])))} if self.rank == 0 else {}
+        if self._solo():
+            return {}
+        out = self.engine.decode_start(a["prompts"], from_wire(a["rows"]))
+        return {"logp": to_wire(out)} if self.rank == 0 else {}
 
     def op_decode_advance(self, a):
-        return {"logp": to_wire(self.engine.decode_advance(a["parents"], a["tokens"]))} if self.rank == 0 else {}
+        if self._solo():
+            return {}
+        out = self.engine.decode_advance(a["parents"], a["tokens"])
+        return {"logp": to_wire(out)} if self.rank == 0 else {}
 
     def op_decode_end(self, a):
         self.engine.decode_end()
         return {}
 
     def op_save_adapters(self, a):
-        if self.rank == 0:
-            self.engine.save_adapters(a["dir"])
+        if self.rank == 0 or self.engine.fsdp:  # FSDP: every rank gathers the shards, rank 0 writes
+            self.engine.save_adapters(a["dir"], write=self.rank == 0)
         return {}
 
     def op_load_adapters(self, a):

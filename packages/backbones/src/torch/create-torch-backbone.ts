@@ -107,6 +107,7 @@ export async function createTorchBackbone(config: TorchBackboneConfig, ctx: Crea
       ...(weightsDir ? { weightsDir } : { config: arch }),
       finetune: full ? 'full' : 'lora',
       lora: config.lora,
+      strategy: config.strategy,
       ...(config.threads ? { threads: config.threads } : {}),
     });
     const engine = bindEngine(client, (info as TorchModelInfo & { engine: number }).engine, lease.done);

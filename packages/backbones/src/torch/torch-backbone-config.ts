@@ -23,6 +23,10 @@ export const TorchBackboneConfig = z
     seed: z.number().int().optional().describe('Seed for torch (random init, LoRA init, dropout); default: derived from the run seed.'),
     python: z.string().optional().describe('Python interpreter (default: $REC_PYTHON, a .venv/bin/python above the working directory, python3).'),
     workers: z.number().int().positive().default(1).describe('Processes on this machine: 1 = one plain worker; N > 1 = torchrun --nproc_per_node N (data parallel; gloo on CPU, nccl on GPU).'),
+    strategy: z
+      .enum(['ddp', 'fsdp'])
+      .default('ddp')
+      .describe("With workers > 1: ddp = every rank holds the whole model, the batch is split and gradients summed; fsdp = FSDP2 fully_shard of each decoder layer (parameters, gradients sharded; all-gathered per layer), for a model that does not fit one device. Embedding and LM head stay whole on each rank. Same gradients either way."),
     torchrun: z.array(z.string()).default([]).describe('Extra torchrun flags, e.g. multi-machine rendezvous: ["--nnodes=2", "--node_rank=0", "--rdzv_backend=c10d", "--rdzv_endpoint=host:29500"].'),
     threads: z.number().int().positive().optional().describe('torch.set_num_threads in each worker (default: torch\'s own).'),
     exclusive: z.boolean().default(false).describe('Own worker process (default: backbones made in one process share one worker per interpreter; torchrun launches are always their own).'),

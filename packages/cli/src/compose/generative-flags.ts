@@ -20,6 +20,8 @@ export interface GenerativeFlags {
   readonly static?: boolean;
   readonly 'no-mgtr'?: boolean;
   readonly 'no-exploit'?: boolean;
+  readonly workers?: number;
+  readonly strategy?: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -43,12 +45,12 @@ export function setDotted(config: Obj, key: string, value: unknown): void {
   at[path[path.length - 1]] = value;
 }
 
-/** `--backbone llama:tiny` → {name: 'llama', options: {model: 'tiny'}}; `--backbone path/to/weights` → llama with weights. */
+/** `--backbone llama:tiny` (or `torch:tiny`) → {name, options: {model: 'tiny'}}; `--backbone path/to/weights` → llama with weights. */
 function backboneSpec(spec: string): { name: string; options: Obj } {
   const colon = spec.indexOf(':');
   if (colon > 0 && !spec.slice(0, colon).includes('/')) {
     const [name, rest] = [spec.slice(0, colon), spec.slice(colon + 1)];
-    if (name === 'llama' && /^[a-z0-9-]+$/.test(rest) && !rest.includes('.')) return { name, options: { model: rest } };
+    if ((name === 'llama' || name === 'torch') && /^[a-z0-9-]+$/.test(rest) && !rest.includes('.')) return { name, options: { model: rest } };
     return { name, options: { weights: rest } };
   }
   return { name: 'llama', options: { weights: spec } };
@@ -80,7 +82,19 @@ export function applyGenerativeFlags(config: Obj, f: GenerativeFlags): Obj {
   if (f['no-mgtr']) config.mgtr = false;
   // w/o exploit: no high-order user–item tasks, only next-item prediction and item↔index alignment
   if (f['no-exploit']) config.tasks = 'sequential,item-index,index-item';
+  // torch backbone only (checked once every layer is applied: checkTorchLaunchFlags)
+  if (f.workers !== undefined) setDotted(config, 'backbone.workers', f.workers);
+  if (f.strategy !== undefined) setDotted(config, 'backbone.strategy', f.strategy);
   return config;
+}
+
+/** --workers / --strategy configure torchrun: an error naming the fix when the backbone is not `torch`. */
+export function checkTorchLaunchFlags(config: Obj, given: GenerativeFlags): void {
+  const name = ((config.backbone as Obj | undefined)?.name as string | undefined) ?? 'llama';
+  const k = (['workers', 'strategy'] as const).find((x) => given[x] !== undefined);
+  if (k && name !== 'torch') {
+    throw new RecError('E_CONFIG', `--${k} launches the backbone on PyTorch workers (torchrun), but the backbone is ${name} (tfjs)`, { hint: 'Add --backbone torch:<preset | weights>, e.g. --backbone torch:tiny --workers 2 --strategy fsdp.' });
+  }
 }
 
 /** `--index-file <path>`: the item branch becomes the static indexer over that precomputed index (`*.index.json`). */

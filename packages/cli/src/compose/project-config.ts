@@ -37,6 +37,8 @@ const flagKeys = {
   static: z.boolean().describe('--static; generative models only.'),
   'no-mgtr': z.boolean().describe('--no-mgtr; generative models only.'),
   'no-exploit': z.boolean().describe('--no-exploit; generative models only.'),
+  workers: z.number().int().min(1).describe('--workers (torch backbone: torchrun processes per machine); generative models only.'),
+  strategy: z.enum(['ddp', 'fsdp']).describe('--strategy (torch backbone with workers > 1); generative models only.'),
   set: options('Model options'),
   'dataset-set': options('Dataset options'),
 };
@@ -74,7 +76,7 @@ export type ProjectSection = z.output<typeof datasetSection>;
 export const SECTION_KEYS: readonly string[] = Object.keys(flagKeys);
 
 /** Keys that configure a generative recommender (ignored, with a note, when the model is an id-based one). */
-export const GENERATIVE_KEYS = ['indexer', 'tasks', 'backbone', 'tokenizer', 'finetune', 'lora-rank', 'index-length', 'codebook-size', 'beta1', 'beta2', 'beam', 'valid-users', 'reindex-every', 'item-features', 'no-user', 'static', 'no-mgtr', 'no-exploit'] as const;
+export const GENERATIVE_KEYS = ['indexer', 'tasks', 'backbone', 'tokenizer', 'finetune', 'lora-rank', 'index-length', 'codebook-size', 'beta1', 'beta2', 'beam', 'valid-users', 'reindex-every', 'item-features', 'no-user', 'static', 'no-mgtr', 'no-exploit', 'workers', 'strategy'] as const;
 
 /** JSON Schema of the file for editors (`"$schema": "./rec.config.schema.json"`, written by `rec config schema`). */
 export function projectConfigJsonSchema(): Record<string, unknown> {

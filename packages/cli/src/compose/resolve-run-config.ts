@@ -1,7 +1,7 @@
 import { RecError, type BackendName } from '@ed2/core';
 import { configLeaves } from './config-sources';
 import { datasetPattern } from './dataset-pattern';
-import { anyGenerativeFlag, applyGenerativeFlags, applyIndexFile, setDotted, type GenerativeFlags } from './generative-flags';
+import { anyGenerativeFlag, applyGenerativeFlags, applyIndexFile, checkTorchLaunchFlags, setDotted, type GenerativeFlags } from './generative-flags';
 import type { LoadedProjectConfig } from './load-project-config';
 import { parseAssignments } from './parse-assignments';
 import { GENERATIVE_KEYS, type ProjectSection } from './project-config';
@@ -143,6 +143,7 @@ export function resolveRunConfig(input: ResolveRunInput): ResolvedRunConfig {
     if (k === 'backbone') replaceBackbone(`flag --${k}`);
     layer(modelConfig, msrc, `flag --${k}`, (c) => applyGenerativeFlags(c, { [k]: v }));
   }
+  if (generative) checkTorchLaunchFlags(modelConfig, genFlags);
   if (flags['index-file'] !== undefined) {
     if (!generative) throw new RecError('E_CONFIG', `--index-file configures a generative model, not ${model}`, { hint: `Use it with --model ${GENERATIVE_MODELS.join(' | ')}, or drop it.` });
     layer(modelConfig, msrc, 'flag --index-file', (c) => applyIndexFile(c, flags['index-file'] as string));

@@ -56,4 +56,13 @@ describe('runConfigFromFlags', () => {
   it('--resume without --out is refused', () => {
     expect(() => runConfigFromFlags({ ...DEFAULTS, resume: true }, defaulted, { cwd: tmp })).toThrow(/--resume needs --out/);
   });
+
+  it('--workers / --strategy land in the torch backbone options, and are refused (naming the fix) for the tfjs backbone', () => {
+    const r = runConfigFromFlags({ ...DEFAULTS, backbone: 'torch:tiny', workers: 2, strategy: 'fsdp' }, defaulted, { cwd: tmp });
+    expect(r.modelConfig.backbone).toEqual({ name: 'torch', options: { model: 'tiny', workers: 2, strategy: 'fsdp' } });
+    const e = errorOf(() => runConfigFromFlags({ ...DEFAULTS, workers: 2 }, defaulted, { cwd: tmp }));
+    expect(e.code).toBe('E_CONFIG');
+    expect(e.message).toMatch(/--workers launches the backbone on PyTorch workers/);
+    expect(e.hint).toMatch(/--backbone torch:/);
+  });
 });
