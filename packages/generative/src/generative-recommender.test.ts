@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { container } from 'tsyringe';
 import { PluginRegistry, Rng, Tokens, type TrainContext, type TrainableRecommender } from '@ed2/core';
 import { recommenderContract, tinyTrainContext } from '@ed2/core/testing';
@@ -41,4 +42,29 @@ recommenderContract('ed2', async () => {
 recommenderContract('lc-rec', async () => {
   const ctx = tinyTrainContext();
   return { model: await make('lc-rec', ctx, { ...tiny, itemIndexer: { name: 'rqvae', options: branch } }), ctx };
+});
+
+describe('dynamic indices of a fixed indexer (LSH)', () => {
+  const lsh = { name: 'lsh', options: { levels: 2, bits: 3, mode: 'dynamic' } };
+  const reindexOf = async (config: Record<string, unknown>) => {
+    const ctx = tinyTrainContext();
+    const model = await make('ed2', ctx, { ...tiny, learningRate: 0.05, itemIndexer: lsh, userIndexer: lsh, ...config });
+    try {
+      const report = await model.fit(ctx);
+      return (report.extra as { reindex: { step: number; branch: string; changed: number }[] }).reindex;
+    } finally {
+      model.dispose();
+    }
+  };
+
+  it('re-hashes texts re-encoded by the trained backbone (indices change); --static or static-mode LSH keep them; a precomputed index is never re-encoded', async () => {
+    const dynamic = await reindexOf({});
+    expect([...new Set(dynamic.map((r) => r.step))]).toEqual([3, 6]); // every reindexEvery = 3 steps
+    expect(dynamic.some((r) => r.changed > 0)).toBe(true);
+    expect(await reindexOf({ dynamic: false })).toEqual([]);
+    const staticMode = { name: 'lsh', options: { levels: 2, bits: 2, mode: 'static' } };
+    expect(await reindexOf({ itemIndexer: staticMode, userIndexer: staticMode })).toEqual([]);
+    const pseudo = { name: 'static', options: { source: 'pseudo', levels: 2, codebookSize: 6 } };
+    expect(await reindexOf({ itemIndexer: pseudo, userIndexer: pseudo })).toEqual([]);
+  });
 });

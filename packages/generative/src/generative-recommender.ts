@@ -213,6 +213,14 @@ export class GenerativeRecommender implements TrainableRecommender {
   private async reindex(step: number, ctx: TrainContext): Promise<void> {
     let changed = 0;
     for (const [branch, ix] of this.indexers) {
+      // a fixed indexer (LSH) is dynamic through its input: the entity texts encoded by the backbone as trained so far
+      if (!ix.trainable && ix.usesFeatures !== false && this.rehashes(branch)) {
+        const texts = branch === 'item' ? itemTexts(this.parts.corpus) : userTexts(this.parts.corpus, this.parts.split);
+        const x = await this.encodeTexts(branch, texts, ctx);
+        await this.assertFinite(branch, x);
+        this.features.get(branch)?.dispose();
+        this.features.set(branch, x);
+      }
       const prev = this.state.get(branch)!;
       const codes = Int32Array.from(await ix.assign(this.features.get(branch)!));
       const c = countChanged(prev.codes, codes, ix.levels);
@@ -230,6 +238,11 @@ export class GenerativeRecommender implements TrainableRecommender {
     if (changed > 0) this.rebuild(ctx);
   }
 
+  /** Whether a fixed (untrained) indexer's branch is re-encoded at each re-indexing: dynamic, and its features are texts. */
+  private rehashes(branch: IndexerKind): boolean {
+    return this.config.dynamic && !(branch === 'item' && this.config.itemFeatures);
+  }
+
   // ---- stage (d) + (f): joint training, validation ------------------------------------------------------
   async fit(ctx: TrainContext): Promise<TrainReport> {
     const t0 = performance.now();
@@ -240,6 +253,12 @@ export class GenerativeRecommender implements TrainableRecommender {
     this.rebuild(ctx);
     const c = this.config;
     const dynamic = c.dynamic && [...this.indexers.values()].some((ix) => ix.trainable);
+    const rehash = [...this.indexers].some(([b, ix]) => !ix.trainable && ix.usesFeatures !== false && this.rehashes(b));
+    if (c.dynamic) {
+      for (const [b, ix] of this.indexers) {
+        if (!ix.trainable && (ix.usesFeatures === false || !this.rehashes(b))) ctx.events.info(`${this.name}: the ${b} indexer (${ix.name}) keeps its codes, so dynamic re-indexing leaves the ${b} indices as they are${ix.name === 'lsh' ? ' (set its mode to dynamic to re-hash re-encoded texts)' : ''}`);
+      }
+    }
     const named: Record<string, tf.Variable> = { ...this.backbone.trainableVariables(), ...this.rowsProvider!.variables() };
     if (dynamic) for (const [b, ix] of this.indexers) ix.variables().filter((v) => v.trainable).forEach((v, i) => (named[`indexer/${b}/${i}`] = v));
     const vars = Object.values(named);
@@ -335,7 +354,7 @@ export class GenerativeRecommender implements TrainableRecommender {
           return { loss, terms, ...(nonFiniteGradient !== undefined ? { nonFiniteGradient: Object.entries(named).find(([, v]) => v.name === nonFiniteGradient)?.[0] ?? nonFiniteGradient } : {}) };
         },
         afterStep: async (globalStep) => {
-          if (dynamic && globalStep % c.reindexEvery === 0) await this.reindex(globalStep, ctx);
+          if ((dynamic || rehash) && globalStep % c.reindexEvery === 0) await this.reindex(globalStep, ctx);
         },
         validate: async () => {
           this.invalidate();

@@ -23,6 +23,11 @@ export class LshIndexer extends FrozenIndexer {
     this.mode = o.mode;
   }
 
+  /** Re-assignment follows refreshed features only in dynamic mode (static keeps the codes hashed at fit). */
+  get usesFeatures(): boolean {
+    return this.mode === 'dynamic';
+  }
+
   /** The hyperplanes of level m, row-major [inputDim, bits] (column i = φ_{m,i}). */
   hyperplanes(level: number): Float32Array {
     if (!this.planes) throw new RecError('E_CONFIG', 'lsh: no hyperplanes yet', { hint: 'Call fit(x) first.' });

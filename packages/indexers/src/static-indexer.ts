@@ -44,6 +44,7 @@ export function readIndexFile(path: string, prefix = ''): { codes: Int32Array; l
  */
 export class StaticIndexer extends FrozenIndexer {
   readonly name = 'static';
+  readonly usesFeatures = false;
   readonly source: StaticOptions['source'];
   private readonly fromFile: Int32Array | undefined;
 

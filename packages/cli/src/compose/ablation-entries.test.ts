@@ -20,7 +20,7 @@ describe('ablationEntries', () => {
       expect(byId[`length-${n}`].modelConfig).toEqual({ epochs: 2, validUsers: 50, itemIndexer: { options: { levels: n } }, userIndexer: { options: { levels: n } } });
     }
     expect(byId['lsh-static'].modelConfig).toEqual({ epochs: 2, validUsers: 50, itemIndexer: { name: 'lsh', options: {} }, userIndexer: { name: 'lsh', options: {} }, dynamic: false });
-    expect(byId['lsh-dynamic'].modelConfig).toEqual({ epochs: 2, validUsers: 50, itemIndexer: { name: 'lsh', options: {} }, userIndexer: { name: 'lsh', options: {} } });
+    expect(byId['lsh-dynamic'].modelConfig).toEqual({ epochs: 2, validUsers: 50, itemIndexer: { name: 'lsh', options: { mode: 'dynamic' } }, userIndexer: { name: 'lsh', options: { mode: 'dynamic' } } });
     expect(base).toEqual({ epochs: 2, validUsers: 50 }); // the shared options are not mutated
   });
 
@@ -37,7 +37,7 @@ describe('ablationEntries with indexer options', () => {
   it('LSH rows keep only the index length of the shared (HVQAE) indexer options', () => {
     const plan = ablationEntries({ itemIndexer: { options: { levels: 3, codebookSize: 8, codeDim: 8 } }, userIndexer: { options: { levels: 3, codebookSize: 8, codeDim: 8 } } });
     const lsh = plan.entries.find((e) => e.id === 'lsh-dynamic')!;
-    expect(lsh.modelConfig).toEqual({ itemIndexer: { name: 'lsh', options: { levels: 3 } }, userIndexer: { name: 'lsh', options: { levels: 3 } } });
+    expect(lsh.modelConfig).toEqual({ itemIndexer: { name: 'lsh', options: { levels: 3, mode: 'dynamic' } }, userIndexer: { name: 'lsh', options: { levels: 3, mode: 'dynamic' } } });
     expect(plan.entries.find((e) => e.id === 'length-5')!.modelConfig.itemIndexer).toEqual({ options: { levels: 5, codebookSize: 8, codeDim: 8 } });
   });
 });

@@ -25,7 +25,7 @@ const ROWS: readonly { readonly id: string; readonly name: string; readonly flag
   { id: 'length-4', name: 'index length 4', flags: { 'index-length': 4 } },
   { id: 'length-5', name: 'index length 5', flags: { 'index-length': 5 } },
   { id: 'lsh-static', name: 'LSH, static', flags: { indexer: 'lsh', static: true } },
-  { id: 'lsh-dynamic', name: 'LSH, dynamic', flags: { indexer: 'lsh' } },
+  { id: 'lsh-dynamic', name: 'LSH, dynamic', flags: { indexer: 'lsh' } }, // + mode dynamic: re-hashed from re-encoded texts
 ];
 
 /**
@@ -48,7 +48,7 @@ export function ablationEntries(base: Readonly<Record<string, unknown>>, options
     if (r.flags.indexer === 'lsh') {
       for (const b of ['itemIndexer', 'userIndexer']) {
         const levels = ((modelConfig[b] as { options?: Record<string, unknown> }).options ?? {}).levels;
-        modelConfig[b] = { name: 'lsh', options: levels === undefined ? {} : { levels } };
+        modelConfig[b] = { name: 'lsh', options: { ...(levels === undefined ? {} : { levels }), ...(r.id === 'lsh-dynamic' ? { mode: 'dynamic' } : {}) } };
       }
     }
     return { id: r.id, name: r.name, model, modelConfig };

@@ -93,6 +93,12 @@ export interface Indexer {
   readonly codeDim: number;
   /** Whether `fit` / `losses` train anything (false for LSH and precomputed indices). */
   readonly trainable: boolean;
+  /**
+   * Whether a re-assignment follows new features (default true). False for a precomputed or generated index and for
+   * static-mode LSH: a dynamic run never re-encodes the entities for them. An untrained indexer that follows them
+   * (dynamic-mode LSH) is re-hashed from the texts re-encoded by the trained backbone at each re-indexing.
+   */
+  readonly usesFeatures?: boolean;
 
   fit(x: tf.Tensor2D, options?: IndexerFitOptions): Promise<IndexerFitReport>;
   /** Deterministic codes, int32 row-major [n, M]; also remembered as the current assignment. */
