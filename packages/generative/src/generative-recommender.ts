@@ -288,7 +288,7 @@ export class GenerativeRecommender implements TrainableRecommender {
       bestCodes = new Map([...this.state].map(([k, s]) => [k, Int32Array.from(s.codes)]));
     };
     try {
-      const toHistory = (h: LoopProgress['history'][number]) => ({ epoch: h.epoch, loss: h.loss, ...(h.lr !== undefined ? { lr: h.lr * c.learningRate } : {}), ...(h.valid ? { valid: h.valid } : {}), seconds: h.seconds, ...(h.terms ? { terms: h.terms } : {}) });
+      const toHistory = (h: LoopProgress['history'][number]) => ({ epoch: h.epoch, loss: h.loss, ...(h.lr !== undefined ? { lr: h.lr * c.learningRate } : {}), ...(h.valid ? { valid: h.valid } : {}), seconds: h.seconds, ...(h.terms ? { terms: h.terms } : {}), ...(h.tokens !== undefined ? { tokens: h.tokens, stepSeconds: h.stepSeconds } : {}) });
       const loop = await runTrainingLoop({
         name: this.name,
         ...(ctx.onEpoch ? { onEpoch: (h: LoopProgress['history']) => ctx.onEpoch!(h.map(toHistory)) } : {}),
@@ -351,7 +351,8 @@ export class GenerativeRecommender implements TrainableRecommender {
             terms[k] = (await t.data())[0];
             t.dispose();
           }
-          return { loss, terms, ...(nonFiniteGradient !== undefined ? { nonFiniteGradient: Object.entries(named).find(([, v]) => v.name === nonFiniteGradient)?.[0] ?? nonFiniteGradient } : {}) };
+          const tokens = lm.reduce((t, x) => t + x.prompt.length + x.response.length, 0);
+          return { loss, terms, tokens, info: { 'tok/step': tokens }, ...(nonFiniteGradient !== undefined ? { nonFiniteGradient: Object.entries(named).find(([, v]) => v.name === nonFiniteGradient)?.[0] ?? nonFiniteGradient } : {}) };
         },
         afterStep: async (globalStep) => {
           if ((dynamic || rehash) && globalStep % c.reindexEvery === 0) await this.reindex(globalStep, ctx);

@@ -257,8 +257,10 @@ function generativeReport(train: TrainReport, perTemplate: Record<string, Metric
   }
   const terms = [...new Set(train.history.flatMap((h) => Object.keys(h.terms ?? {})))];
   if (terms.length) {
-    out.push('## Training curves', '', `| epoch | loss | ${terms.join(' | ')} | valid ndcg@10 | seconds |`, `|---:|---:|${terms.map(() => '---:').join('|')}|---:|---:|`);
-    for (const h of train.history) out.push(`| ${h.epoch} | ${f4(h.loss)} | ${terms.map((k) => f4(h.terms?.[k])).join(' | ')} | ${f4(h.valid?.['ndcg@10'])} | ${h.seconds.toFixed(1)} |`);
+    const hist = train.history as (TrainReport['history'][number] & { tokens?: number; stepSeconds?: number })[];
+    const tps = hist.some((h) => h.tokens !== undefined);
+    out.push('## Training curves', '', `| epoch | loss | ${terms.join(' | ')} | valid ndcg@10 | seconds |${tps ? ' tokens/s (steps) |' : ''}`, `|---:|---:|${terms.map(() => '---:').join('|')}|---:|---:|${tps ? '---:|' : ''}`);
+    for (const h of hist) out.push(`| ${h.epoch} | ${f4(h.loss)} | ${terms.map((k) => f4(h.terms?.[k])).join(' | ')} | ${f4(h.valid?.['ndcg@10'])} | ${h.seconds.toFixed(1)} |${tps ? ` ${h.tokens !== undefined && h.stepSeconds ? (h.tokens / h.stepSeconds).toFixed(0) : '–'} |` : ''}`);
     out.push('');
   }
   const extra = train.extra as { indexStats?: Record<string, Record<string, unknown>>; reindex?: { step: number; branch: string; changed: number; collisionRate: number }[]; samples?: number; stepsPerEpoch?: number; validUsers?: number } | undefined;

@@ -68,6 +68,27 @@ describe('runTrainingLoop', () => {
     expect(histories).toEqual([1, 2, 3]);
   });
 
+  it('sums the tokens the steps report per epoch, with their seconds; a run interrupted mid-epoch resumes with the same sums', async () => {
+    const tokens = (e: number, s: number) => 10 * e + s; // epoch 1: 10+11+12+13 = 46, epoch 2: 20+21+22+23 = 86
+    const whole = await runTrainingLoop(scripted((e, s) => ({ loss: 1, tokens: tokens(e, s) }), { epochs: 2 }).options);
+    expect(whole.progress.history.map((h) => h.tokens)).toEqual([46, 86]);
+    for (const h of whole.progress.history) expect(h.stepSeconds).toBeGreaterThanOrEqual(0);
+    // stop after epoch 2, step 2 (a mid-epoch checkpoint every 2 steps), then resume
+    const ac = new AbortController();
+    const first = scripted((e, s) => {
+      if (e === 2 && s === 1) ac.abort();
+      return { loss: 1, tokens: tokens(e, s) };
+    }, { epochs: 2, checkpointEvery: 2, signal: ac.signal });
+    await expect(runTrainingLoop(first.options)).rejects.toMatchObject({ code: 'E_ABORTED' });
+    const last = first.saved.at(-1)!;
+    expect([last.epoch, last.step, last.epochTokens]).toEqual([2, 2, 41]);
+    const resumed = await runTrainingLoop({ ...scripted((e, s) => ({ loss: 1, tokens: tokens(e, s) }), { epochs: 2 }).options, restore: async () => JSON.parse(JSON.stringify(last)) as LoopProgress });
+    expect(resumed.progress.history.map((h) => h.tokens)).toEqual([46, 86]);
+    // steps that report no tokens leave the history as it was
+    const none = await runTrainingLoop(scripted(() => ({ loss: 1 }), { epochs: 1 }).options);
+    expect(none.progress.history[0]).not.toHaveProperty('tokens');
+  });
+
   it('the training seconds of a resumed run include those of its earlier attempts', async () => {
     const { options, saved } = scripted(() => ({ loss: 1 }), { epochs: 1 });
     await runTrainingLoop(options);

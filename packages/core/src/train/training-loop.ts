@@ -21,9 +21,13 @@ export interface LoopProgress {
   epochTerms: Record<string, number>;
   /** Sum of the step weights of the epoch in progress (absent in checkpoints older than weights: the step count). */
   epochWeight?: number;
+  /** Tokens the epoch in progress has processed, and the seconds its steps took (absent in older checkpoints). */
+  epochTokens?: number;
+  epochStepSeconds?: number;
   /** Training wall time over every attempt of the run so far (so `train.seconds` after a resume covers the whole run). */
   seconds?: number;
-  history: { epoch: number; loss: number; terms?: Record<string, number>; lr?: number; valid?: MetricValues; seconds: number }[];
+  /** Per epoch; `tokens` / `stepSeconds` (the steps alone, without validation) when the steps report tokens. */
+  history: { epoch: number; loss: number; terms?: Record<string, number>; lr?: number; valid?: MetricValues; seconds: number; tokens?: number; stepSeconds?: number }[];
 }
 
 export interface StepResult {
@@ -34,6 +38,8 @@ export interface StepResult {
   readonly weight?: number;
   /** The variable whose gradient was not finite; the step then applied no update (see `applyFiniteGradients`). */
   readonly nonFiniteGradient?: string;
+  /** Tokens this step processed (summed per epoch with the steps' wall time, for tokens/s). */
+  readonly tokens?: number;
   /** Extra live numbers for the progress bar (throughput). */
   readonly info?: Readonly<Record<string, number>>;
 }
@@ -140,6 +146,7 @@ export async function runTrainingLoop(o: TrainingLoopOptions): Promise<LoopRepor
         if (p.step > 0) await save();
         throw new RecError('E_ABORTED', `${o.name}: training interrupted at epoch ${p.epoch}, step ${p.step} (--resume continues from here)`, { cause: o.signal.reason });
       }
+      const stepStart = performance.now();
       const r = await o.step(p.epoch, p.step, p.lrScale, p.globalStep);
       const bad = [['loss', r.loss], ...Object.entries(r.terms ?? {}).map(([k, v]) => [`loss term '${k}'`, v] as const)].find(([, v]) => !Number.isFinite(v));
       if (bad || r.nonFiniteGradient !== undefined) {
@@ -151,6 +158,10 @@ export async function runTrainingLoop(o: TrainingLoopOptions): Promise<LoopRepor
       const w = r.weight ?? 1;
       p.epochLoss += r.loss * w;
       p.epochWeight += w;
+      if (r.tokens !== undefined) {
+        p.epochTokens = (p.epochTokens ?? 0) + r.tokens;
+        p.epochStepSeconds = (p.epochStepSeconds ?? 0) + (performance.now() - stepStart) / 1000;
+      }
       for (const [k, v] of Object.entries(r.terms ?? {})) p.epochTerms[k] = (p.epochTerms[k] ?? 0) + v * w;
       p.step++;
       p.globalStep++;
@@ -190,10 +201,13 @@ export async function runTrainingLoop(o: TrainingLoopOptions): Promise<LoopRepor
         }
       }
     }
-    p.history.push({ epoch: p.epoch, loss, ...(Object.keys(terms).length ? { terms } : {}), lr, ...(valid ? { valid } : {}), seconds: (performance.now() - epochStart) / 1000 });
+    const throughput = p.epochTokens !== undefined ? { tokens: p.epochTokens, stepSeconds: p.epochStepSeconds ?? 0 } : {};
+    p.history.push({ epoch: p.epoch, loss, ...(Object.keys(terms).length ? { terms } : {}), lr, ...(valid ? { valid } : {}), seconds: (performance.now() - epochStart) / 1000, ...throughput });
     epochStart = performance.now();
     o.events.log(o.quiet ? 'debug' : 'info', `${o.name}: epoch ${p.epoch} loss ${loss.toFixed(4)}${Object.entries(terms).map(([k, v]) => ` ${k} ${v.toFixed(4)}`).join('')}${valid ? ` · valid ${o.metric ?? 'ndcg@10'} ${valid[o.metric ?? 'ndcg@10']!.toFixed(4)}` : ''}`);
     Object.assign(p, { epoch: p.epoch + 1, step: 0, epochLoss: 0, epochTerms: {}, epochWeight: 0 });
+    delete p.epochTokens;
+    delete p.epochStepSeconds;
     await save();
     if (o.onEpoch) await o.onEpoch(p.history);
   }
