@@ -42,6 +42,31 @@ function readNpy(path: string): { data: Float32Array; shape: [number, number] } 
   return { data, shape: [shape[0], shape[1]] };
 }
 
+/** Whether any user text source exists: profiles, reviews, or item titles/descriptions a history summary can quote. */
+export function hasUserText(corpus: Corpus): boolean {
+  return corpus.users.some((u) => u.profile) || (corpus.reviews?.length ?? 0) > 0 || corpus.items.some((it) => it.title || it.description);
+}
+
+/**
+ * User features as the mean of the feature rows of the user's training items (data with item features but no user
+ * text, e.g. Instruments with --item-features): a user is where their history sits in the item space. A user with no
+ * training item gets the mean of all items.
+ */
+export async function historyMeanFeatures(items: tf.Tensor2D, split: Split): Promise<tf.Tensor2D> {
+  const [n, d] = items.shape;
+  const x = (await items.data()) as Float32Array;
+  const all = new Float32Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) all[j] += x[i * d + j] / n;
+  const out = new Float32Array(split.numUsers * d);
+  for (let u = 0; u < split.numUsers; u++) {
+    const hist = split.train[u] ?? [];
+    const row = out.subarray(u * d, (u + 1) * d);
+    if (!hist.length) row.set(all);
+    for (const it of hist) for (let j = 0; j < d; j++) row[j] += x[it * d + j] / hist.length;
+  }
+  return tf.tensor2d(out, [split.numUsers, d]);
+}
+
 /**
  * Item features from a file instead of encoded text (data without item text, e.g. Instruments):
  * `run:<dir>` takes the best item embeddings of a finished SASRec/GRU4Rec run (row 0, the padding row, dropped);

@@ -37,7 +37,7 @@ import { countChanged } from '@ed2/indexers';
 import { buildInstructionSamples, SequentialTask } from '@ed2/tasks';
 import type { GenerativeConfig } from './generative-config';
 import { EntityLookup } from './entity-spans';
-import { itemTextOf, itemTexts, loadItemFeatures, userTexts } from './entity-features';
+import { hasUserText, historyMeanFeatures, itemTextOf, itemTexts, loadItemFeatures, userTexts } from './entity-features';
 import { planNewItemIndices, type NewItemIndex } from './plan-new-item-indices';
 import { IndexRows } from './index-rows';
 import { jointLoss } from './joint-loss';
@@ -122,7 +122,12 @@ export class GenerativeRecommender implements TrainableRecommender {
     const { corpus, split } = this.parts;
     if (this.config.itemFeatures) this.features.set('item', await loadItemFeatures(this.config.itemFeatures, corpus.items.length));
     else this.features.set('item', await this.encodeTexts('item', itemTexts(corpus), ctx));
-    if (this.indexers.has('user')) this.features.set('user', await this.encodeTexts('user', userTexts(corpus, split), ctx));
+    if (this.indexers.has('user')) {
+      if (this.userFromItems()) {
+        ctx.events.info(`${this.name}: no user text in ${corpus.name}: user features are the mean item features of each user's training history`);
+        this.features.set('user', await historyMeanFeatures(this.features.get('item')!, split));
+      } else this.features.set('user', await this.encodeTexts('user', userTexts(corpus, split), ctx));
+    }
     for (const [branch, x] of this.features) await this.assertFinite(branch, x); // before anything is checkpointed
     if (file) await saveCheckpoint(file, { tensors: Object.fromEntries(this.features) });
   }
@@ -238,9 +243,14 @@ export class GenerativeRecommender implements TrainableRecommender {
     if (changed > 0) this.rebuild(ctx);
   }
 
+  /** Item features from a file and no user text anywhere: users are placed by their history's item features. */
+  private userFromItems(): boolean {
+    return !!this.config.itemFeatures && !hasUserText(this.parts.corpus);
+  }
+
   /** Whether a fixed (untrained) indexer's branch is re-encoded at each re-indexing: dynamic, and its features are texts. */
   private rehashes(branch: IndexerKind): boolean {
-    return this.config.dynamic && !(branch === 'item' && this.config.itemFeatures);
+    return this.config.dynamic && !(this.config.itemFeatures && (branch === 'item' || this.userFromItems()));
   }
 
   // ---- stage (d) + (f): joint training, validation ------------------------------------------------------
