@@ -57,5 +57,7 @@ describe('index statistics', () => {
     expect(s.perplexity[0]).toBeCloseTo(Math.exp(h));
     // first token 1: {x, x, w} → 2; 0: {y, y} → 2; 2: {z} → 1 → 5/6
     expect(s.firstTokenPurity).toBeCloseTo(5 / 6);
+    // no entity with a category: no purity at all (not 0)
+    expect(computeIndexStats(codes, 2, 4, new Array<string | undefined>(6).fill(undefined))).not.toHaveProperty('firstTokenPurity');
   });
 });

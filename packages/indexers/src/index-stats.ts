@@ -56,5 +56,6 @@ export function computeIndexStats(codes: Int32Array, levels: number, codebookSiz
   }
   let majority = 0;
   for (const counts of byFirst.values()) majority += Math.max(...counts.values());
-  return { ...stats, firstTokenPurity: labelled === 0 ? 0 : majority / labelled };
+  // no entity has a category (Instruments; Scientific as loaded): purity is undefined, not 0
+  return labelled === 0 ? stats : { ...stats, firstTokenPurity: majority / labelled };
 }
