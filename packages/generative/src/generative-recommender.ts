@@ -219,7 +219,7 @@ export class GenerativeRecommender implements TrainableRecommender {
     let changed = 0;
     for (const [branch, ix] of this.indexers) {
       // a fixed indexer (LSH) is dynamic through its input: the entity texts encoded by the backbone as trained so far
-      if (!ix.trainable && ix.usesFeatures !== false && this.rehashes(branch)) {
+      if (this.rehashes(branch, ix)) {
         const texts = branch === 'item' ? itemTexts(this.parts.corpus) : userTexts(this.parts.corpus, this.parts.split);
         const x = await this.encodeTexts(branch, texts, ctx);
         await this.assertFinite(branch, x);
@@ -248,9 +248,13 @@ export class GenerativeRecommender implements TrainableRecommender {
     return !!this.config.itemFeatures && !hasUserText(this.parts.corpus);
   }
 
-  /** Whether a fixed (untrained) indexer's branch is re-encoded at each re-indexing: dynamic, and its features are texts. */
-  private rehashes(branch: IndexerKind): boolean {
-    return this.config.dynamic && !(this.config.itemFeatures && (branch === 'item' || this.userFromItems()));
+  /**
+   * Whether an untrained indexer that follows its input (dynamic-mode LSH) gets its branch's texts re-encoded at
+   * each re-indexing: a dynamic run, and the branch's features are encoded texts (not a features file).
+   */
+  private rehashes(branch: IndexerKind, ix: Indexer): boolean {
+    const fromTexts = !(this.config.itemFeatures && (branch === 'item' || this.userFromItems()));
+    return this.config.dynamic && !ix.trainable && ix.usesFeatures !== false && fromTexts;
   }
 
   // ---- stage (d) + (f): joint training, validation ------------------------------------------------------
@@ -263,10 +267,10 @@ export class GenerativeRecommender implements TrainableRecommender {
     this.rebuild(ctx);
     const c = this.config;
     const dynamic = c.dynamic && [...this.indexers.values()].some((ix) => ix.trainable);
-    const rehash = [...this.indexers].some(([b, ix]) => !ix.trainable && ix.usesFeatures !== false && this.rehashes(b));
+    const rehash = [...this.indexers].some(([b, ix]) => this.rehashes(b, ix));
     if (c.dynamic) {
       for (const [b, ix] of this.indexers) {
-        if (!ix.trainable && (ix.usesFeatures === false || !this.rehashes(b))) ctx.events.info(`${this.name}: the ${b} indexer (${ix.name}) keeps its codes, so dynamic re-indexing leaves the ${b} indices as they are${ix.name === 'lsh' ? ' (set its mode to dynamic to re-hash re-encoded texts)' : ''}`);
+        if (!ix.trainable && !this.rehashes(b, ix)) ctx.events.info(`${this.name}: the ${b} indexer (${ix.name}) keeps its codes, so dynamic re-indexing leaves the ${b} indices as they are${ix.name === 'lsh' ? ' (set its mode to dynamic to re-hash re-encoded texts)' : ''}`);
       }
     }
     const named: Record<string, tf.Variable> = { ...this.backbone.trainableVariables(), ...this.rowsProvider!.variables() };

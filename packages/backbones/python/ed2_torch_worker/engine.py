@@ -15,12 +15,14 @@ def _t(a, device, dtype=torch.float32):
     return torch.from_numpy(np.array(a, copy=True)).to(device=device, dtype=dtype)
 
 
+try:  # FSDP2 parameters and gradients are DTensors (imported once: _is_dtensor runs per tensor on every op)
+    from torch.distributed.tensor import DTensor, distribute_tensor
+except ImportError:  # a torch without DTensor has no FSDP2 either
+    DTensor = distribute_tensor = None
+
+
 def _is_dtensor(t):
-    try:
-        from torch.distributed.tensor import DTensor
-    except ImportError:  # torch without DTensor: FSDP is refused before this matters
-        return False
-    return isinstance(t, DTensor)
+    return DTensor is not None and isinstance(t, DTensor)
 
 
 def _full(t):
@@ -112,8 +114,6 @@ class Engine:
     def _set(self, p, full):
         full = full.to(p.device, p.dtype)
         if _is_dtensor(p):  # every rank holds the same full value: keep this rank's shard of it
-            from torch.distributed.tensor import distribute_tensor
-
             p.to_local().copy_(distribute_tensor(full, p.device_mesh, p.placements).to_local())
         else:
             p.copy_(full)
@@ -174,13 +174,12 @@ class Engine:
         self.model.train(bool(training))
         with torch.set_grad_enabled(grad):
             rows_t, delta_t, leaves = self._leaves(rows, delta, grad)
-            if not picks and not self.fsdp:  # (a rank's empty shard still answers the backward that follows)
+            zero = not picks
+            if zero and not self.fsdp:  # (a rank's empty shard still answers the backward that follows)
                 total = torch.zeros((), device=self.device)
                 return 0.0, 0, (self._keep("n", total, leaves) if grad else None)
-            if not picks:  # FSDP: every rank takes part in each layer's all-gather, so run one token and count it 0 times
-                padded, picks, labels, zero = [[0]], [0], [0], True
-            else:
-                zero = False
+            if zero:  # FSDP: every rank takes part in each layer's all-gather, so run one token and count it 0 times
+                padded, picks, labels = [[0]], [0], [0]
             ids = torch.tensor(padded, dtype=torch.long, device=self.device)
             h = self.hidden(ids, rows_t, (mix_positions, delta_t) if delta_t is not None else None)
             flat = h.reshape(-1, self.dim)[torch.tensor(picks, device=self.device)]
