@@ -33,5 +33,9 @@ export const TorchBackboneConfig = z
     startTimeout: z.number().positive().default(300).describe('Seconds to wait for the worker to import torch and answer.'),
   })
   .strict()
+  .refine((c) => c.strategy !== 'fsdp' || c.workers > 1 || c.torchrun.length > 0, {
+    message: "strategy 'fsdp' shards the model across processes: set workers to 2 or more (--workers N), or torchrun flags for several machines",
+    path: ['strategy'],
+  })
   .describe('LLaMA backbone run by PyTorch + PEFT worker processes');
 export type TorchBackboneConfig = z.infer<typeof TorchBackboneConfig>;

@@ -56,6 +56,12 @@ async function lossCurve(workers: number, options: { strategy?: 'ddp' | 'fsdp'; 
 }
 
 describe('torch backbone under torchrun', () => {
+  it('refuses fsdp with one process and no torchrun flags (nothing to shard over), naming the fix', () => {
+    expect(() => TorchBackboneConfig.parse({ strategy: 'fsdp' })).toThrow(/strategy 'fsdp' shards the model across processes: set workers to 2 or more/);
+    expect(TorchBackboneConfig.parse({ strategy: 'fsdp', workers: 2 }).strategy).toBe('fsdp');
+    expect(TorchBackboneConfig.parse({ strategy: 'fsdp', torchrun: ['--nnodes=2'] }).workers).toBe(1);
+  });
+
   it('builds the torchrun command (standalone unless rendezvous flags are given)', () => {
     expect(workerCommand('py', { workers: 1, torchrun: [] })).toEqual({ command: 'py', args: ['-m', 'ed2_torch_worker'] });
     expect(workerCommand('py', { workers: 2, torchrun: [] }).args).toEqual(['-m', 'torch.distributed.run', '--nproc_per_node=2', '--standalone', '-m', 'ed2_torch_worker']);

@@ -45,7 +45,7 @@ export default class Run extends BaseCommand {
     static: Flags.boolean({ description: 'Ablation w/o dynamic: indices computed once and frozen.' }),
     'no-mgtr': Flags.boolean({ description: 'Ablation w/o m-GTR.' }),
     'no-exploit': Flags.boolean({ description: 'Ablation w/o exploit: no high-order tasks (sequential + item↔index only).' }),
-    workers: Flags.integer({ description: 'Backbone torch: torchrun processes on this machine (data parallel; gloo on CPU, nccl on GPU). Several machines: --set backbone.torchrun=… (see the backbones README).' }),
+    workers: Flags.integer({ min: 1, description: 'Backbone torch: torchrun processes on this machine (data parallel; gloo on CPU, nccl on GPU). Several machines: --set backbone.torchrun=… (see the backbones README).' }),
     strategy: Flags.string({ description: 'Backbone torch with --workers > 1: ddp (whole model per rank) or fsdp (FSDP2, each decoder layer sharded).', options: ['ddp', 'fsdp'] }),
     dataset: Flags.string({ char: 'd', description: 'Dataset name (`synthetic`) or path to a dataset folder/file.', default: 'synthetic' }),
     backend: Flags.string({ description: 'Tensor backend (auto = tensorflow → wasm → cpu).', options: [...BACKEND_NAMES], default: 'auto', env: 'REC_BACKEND' }),
